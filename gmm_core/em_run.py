@@ -288,8 +288,11 @@ class EMRun:
         return self._history[-1]
 
 
-def likelihood_decreases(log_likelihoods, rtol: float = 1e-10) -> np.ndarray:
+def likelihood_decreases(log_likelihoods, rtol: float = 1e-10, n_samples: int = 1) -> np.ndarray:
     """Indices i where the log-likelihood fell from entry i-1 to i beyond round-off: (M,) ints.
+
+    log_likelihoods: (M + 1,) totals over ``n_samples`` points; a fall counts when it exceeds
+    rtol * max(|log L|, N).
 
     EM never decreases the likelihood; a hit here means a bug or a frozen-parameter variant
     that breaks the guarantee, and the pages show it as a warning.
@@ -299,6 +302,7 @@ def likelihood_decreases(log_likelihoods, rtol: float = 1e-10) -> np.ndarray:
         return np.array([], dtype=int)
     previous, current = values[:-1], values[1:]
     finite = np.isfinite(previous) & np.isfinite(current)
-    tolerance = rtol * np.maximum(np.abs(previous), 1.0)
+    # Round-off in a total over N points grows with N as well as with |log L|.
+    tolerance = rtol * np.maximum(np.abs(previous), max(n_samples, 1))
     fell = finite & (current < previous - tolerance)
     return np.flatnonzero(fell) + 1

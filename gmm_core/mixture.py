@@ -146,30 +146,33 @@ def _singular_message(component: int) -> str:
     )
 
 
+def _inverse_cholesky(covariance: np.ndarray, component: int):
+    """(L^{-1} (D, D), log det Sigma) for a (D, D) covariance Sigma = L L^T, or ComponentCollapse."""
+    chol = _cholesky_or_collapse(covariance, component)
+    identity = np.eye(covariance.shape[0])
+    inverse = linalg.solve_triangular(chol, identity, lower=True, check_finite=False)
+    return inverse, 2.0 * np.log(np.diag(chol)).sum()
+
+
 def _whitened_sq_norm_full(diffs: np.ndarray, covariances: np.ndarray):
     """diffs (K, N, D), covariances (K, D, D) -> (squared Mahalanobis (K, N), log det (K,))."""
     sq_norms = np.empty(diffs.shape[:2])
     log_dets = np.empty(diffs.shape[0])
     for k, covariance in enumerate(covariances):
-        chol = _cholesky_or_collapse(covariance, k)
-        # Solving L y = (x - mu) row by row gives y = L^{-1}(x - mu), so |y|^2 is the
-        # Mahalanobis distance without ever forming the inverse.
-        whitened = linalg.solve_triangular(chol, diffs[k].T, lower=True, check_finite=False)
-        sq_norms[k] = np.einsum("dn,dn->n", whitened, whitened)
-        log_dets[k] = 2.0 * np.log(np.diag(chol)).sum()
+        inverse, log_dets[k] = _inverse_cholesky(covariance, k)
+        # y = L^{-1}(x - mu) row by row, so |y|^2 is the Mahalanobis distance without ever
+        # forming Sigma^{-1}; a (N, D) @ (D, D) product is one BLAS call.
+        whitened = diffs[k] @ inverse.T
+        sq_norms[k] = np.einsum("nd,nd->n", whitened, whitened)
     return sq_norms, log_dets
 
 
 def _whitened_sq_norm_tied(diffs: np.ndarray, covariance: np.ndarray):
     """diffs (K, N, D), covariance (D, D) shared -> (squared Mahalanobis (K, N), log det (K,))."""
-    n_components, n_samples, n_features = diffs.shape
-    chol = _cholesky_or_collapse(covariance, 0)
-    whitened = linalg.solve_triangular(
-        chol, diffs.reshape(-1, n_features).T, lower=True, check_finite=False
-    )
-    sq_norms = np.einsum("dm,dm->m", whitened, whitened).reshape(n_components, n_samples)
-    log_det = 2.0 * np.log(np.diag(chol)).sum()
-    return sq_norms, np.full(n_components, log_det)
+    inverse, log_det = _inverse_cholesky(covariance, 0)
+    whitened = diffs @ inverse.T
+    sq_norms = np.einsum("knd,knd->kn", whitened, whitened)
+    return sq_norms, np.full(diffs.shape[0], log_det)
 
 
 def _whitened_sq_norm_diag(diffs: np.ndarray, variances: np.ndarray):

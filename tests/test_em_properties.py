@@ -1,5 +1,7 @@
 """Property tests: EM's guarantees hold on random data, K, covariance types and starts."""
 
+import os
+
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,12 +16,12 @@ PROPERTY_SETTINGS = settings(
 
 
 @st.composite
-def problems(draw, allow_duplicates=False):
+def problems(draw, allow_duplicates=False, min_points_per_component=1):
     """Random data (N, D), K, covariance type and start."""
     seed = draw(st.integers(0, 2**31 - 1))
     rng = np.random.default_rng(seed)
     n_features = draw(st.sampled_from([1, 2, 3]))
-    n_samples = draw(st.integers(4, 60))
+    n_samples = draw(st.integers(max(4, 6 * min_points_per_component), 60))
     n_clusters = draw(st.integers(1, 4))
     centres = rng.normal(scale=draw(st.sampled_from([0.1, 1.0, 10.0])), size=(n_clusters, n_features))
     X = centres[rng.integers(0, n_clusters, n_samples)] + rng.normal(size=(n_samples, n_features))
@@ -27,7 +29,7 @@ def problems(draw, allow_duplicates=False):
     if allow_duplicates:
         repeats = draw(st.integers(1, n_samples))
         X[:repeats] = X[0]
-    n_components = draw(st.integers(1, min(6, n_samples)))
+    n_components = draw(st.integers(1, min(6, n_samples // min_points_per_component)))
     covariance_type = draw(st.sampled_from(COVARIANCE_TYPES))
     method = draw(st.sampled_from([m for m in INIT_METHODS if m != "given-means"]))
     return X, n_components, covariance_type, method, seed
@@ -38,9 +40,12 @@ def _relative_reg(X, fraction):
     return fraction * max(float(np.var(X, axis=0).mean()), 1e-300)
 
 
-@PROPERTY_SETTINGS
-@given(problems())
+# EM_PROPERTY_EXAMPLES=2000 explores further (a few minutes).
+@settings(max_examples=int(os.environ.get("EM_PROPERTY_EXAMPLES", 150)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(min_points_per_component=8))
 def test_log_likelihood_never_decreases(problem):
+    """With about 8 points per component, so that no covariance is near-singular: there the
+    round-off of the log-likelihood grows with the condition number (see the next test)."""
     X, n_components, covariance_type, method, seed = problem
     # reg_covar makes the M-step a slightly *different* update (not the exact maximiser), which
     # can lower the likelihood when it is large next to the data's variance; keep it negligible.
@@ -49,7 +54,8 @@ def test_log_likelihood_never_decreases(problem):
     run = EMRun(X, start, reg_covar=reg_covar, tol=0, max_iter=25)
     run.run_to_convergence()
     assert run.status == "max_iter"
-    assert likelihood_decreases(run.log_likelihoods, rtol=1e-10).size == 0, run.log_likelihoods
+    falls = likelihood_decreases(run.log_likelihoods, rtol=1e-10, n_samples=len(X))
+    assert falls.size == 0, run.log_likelihoods
 
 
 @PROPERTY_SETTINGS
