@@ -1,0 +1,52 @@
+"""Shared test set-up: the repository root, a Streamlit AppTest factory, browser-test ordering."""
+
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+from streamlit.testing.v1 import AppTest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BROWSER_TESTS = REPO_ROOT / "tests" / "browser"
+
+# The first run of a page imports scipy, scikit-learn and plotly (about 2 s here, more on a busy
+# machine); AppTest's own default of 3 s is too tight.
+APP_TEST_TIMEOUT_S = 30
+
+
+@pytest.fixture
+def run_app() -> Callable[..., AppTest]:
+    """A factory: ``at = run_app("pages/2_EM_in_2-D.py", query_params={"k": "3"})``.
+
+    Loads the script (path relative to the repository root) with a generous timeout, sets the
+    query parameters, runs it once and returns the AppTest.
+    """
+
+    def run(script: str, query_params: Mapping[str, str] | None = None) -> AppTest:
+        app = AppTest.from_file(str(REPO_ROOT / script), default_timeout=APP_TEST_TIMEOUT_S)
+        for name, value in (query_params or {}).items():
+            app.query_params[name] = value
+        return app.run()
+
+    return run
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark everything under tests/browser as `browser` and run it last.
+
+    The marker lets `-m "not browser"` leave them out even if a test forgets its decorator; running
+    them last gives the fast unit and AppTest results first.
+    """
+    for item in items:
+        if BROWSER_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+# CI runs the property tests on a fixed set of examples, so a run is reproducible; developers'
+# runs keep exploring new random examples (HYPOTHESIS_PROFILE=ci reproduces CI locally).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI") or os.environ.get("HYPOTHESIS_PROFILE") == "ci":
+    settings.load_profile("ci")
