@@ -73,12 +73,10 @@ def _lower_bound(responsibilities: np.ndarray, weighted_log_dens: np.ndarray) ->
 
     responsibilities: (N, K); weighted_log_dens: (N, K).
     """
-    present = responsibilities > 0
-    terms = np.zeros_like(responsibilities)
-    terms[present] = responsibilities[present] * (
-        weighted_log_dens[present] - np.log(responsibilities[present])
-    )
-    return float(terms.sum())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # r = 0 next to a log-density of -inf must contribute 0, not 0 * -inf = nan.
+        terms = responsibilities * (weighted_log_dens - np.log(responsibilities))
+    return float(np.where(responsibilities > 0, terms, 0.0).sum())
 
 
 class EMRun:
@@ -239,10 +237,10 @@ class EMRun:
 
     def _detect_collapse(self, params: MixtureParams, counts: np.ndarray) -> Collapse | None:
         """A component whose variance has (numerically) vanished, with reg_covar too small to stop it."""
-        floors = component_variance_floor(params)
         threshold = COLLAPSE_RELATIVE_VARIANCE * self._data_scale
         if self.reg_covar > threshold:
             return None  # the regulariser keeps every variance above the danger zone
+        floors = component_variance_floor(params)
         collapsed = np.flatnonzero(floors <= threshold)
         if collapsed.size == 0:
             return None

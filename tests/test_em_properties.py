@@ -37,7 +37,10 @@ def problems(draw, allow_duplicates=False, min_points_per_component=1):
 
 def _relative_reg(X, fraction):
     """A reg_covar that is ``fraction`` of the data's average variance (scale-free tests)."""
-    return fraction * max(float(np.var(X, axis=0).mean()), 1e-300)
+    variance = float(np.var(X, axis=0).mean())
+    # When every point is equal, the variance is round-off; scale by the values' size instead.
+    magnitude = float(np.abs(X).max()) ** 2 * 1e-12
+    return fraction * max(variance, magnitude, 1e-300)
 
 
 # EM_PROPERTY_EXAMPLES=2000 explores further (a few minutes).
