@@ -1,0 +1,409 @@
+"""k-means against EM: the hard-EM limit, agreement metrics, paired stepping and teaching presets.
+
+- **Hard EM is k-means.** EM on a mixture whose weights are equal and whose covariances are all
+  fixed at sigma^2 I learns only the means. Its responsibilities are a softmax of
+  -|x - mu_k|^2 / (2 sigma^2): as sigma -> 0 they become one-hot on the nearest mean, the E-step
+  becomes k-means' assignment and the M-step k-means' update. :func:`hard_em_run` builds that run.
+- **Metrics.** The adjusted Rand index against the true labels, and the points on which two
+  labelings disagree once their cluster numbers are matched.
+- **Paired stepping.** :class:`LockedRun` wraps an ``EMRun`` or a ``KMeansRun`` so that sessions
+  can share it; :func:`advance` moves a run by one of the stepper's actions and returns the new
+  position in its history. The same function drives both sides, so "E-step" means "assign" on
+  the k-means side and "M-step" means "update".
+- **Presets** (:data:`COMPARISON_PRESETS`): seeded data sets with a fixed start, where k-means
+  fails and a mixture succeeds (stretched clusters, unequal sizes, unequal spreads), and one
+  where a poor start traps EM in a bad local optimum.
+
+No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from gmm_core.datasets import Dataset
+from gmm_core.em_run import EMRun
+from gmm_core.initialisation import means_only_params
+from gmm_core.kmeans import KMeansRun
+from gmm_core.mixture import as_data
+
+# --- metrics ------------------------------------------------------------------------------------
+
+
+def _pairs(counts: np.ndarray) -> float:
+    """sum of C(n, 2) over an array of counts."""
+    counts = np.asarray(counts, dtype=np.float64)
+    return float(np.sum(counts * (counts - 1.0)) / 2.0)
+
+
+def contingency_table(labels_a, labels_b) -> np.ndarray:
+    """Counts of points per (label in a, label in b): (A, B) for A, B distinct labels."""
+    labels_a = np.asarray(labels_a)
+    labels_b = np.asarray(labels_b)
+    if labels_a.shape != labels_b.shape or labels_a.ndim != 1:
+        raise ValueError(
+            f"two labelings of the same points are needed, got shapes {labels_a.shape} "
+            f"and {labels_b.shape}"
+        )
+    _, codes_a = np.unique(labels_a, return_inverse=True)
+    _, codes_b = np.unique(labels_b, return_inverse=True)
+    n_b = int(codes_b.max()) + 1 if codes_b.size else 0
+    n_a = int(codes_a.max()) + 1 if codes_a.size else 0
+    return np.bincount(codes_a * n_b + codes_b, minlength=n_a * n_b).reshape(n_a, n_b)
+
+
+def adjusted_rand_index(labels_true, labels_pred) -> float:
+    """Hubert and Arabie's adjusted Rand index of two labelings (N,) of the same points.
+
+    1 for identical partitions (whatever the label numbers), about 0 for a random labeling,
+    negative when worse than chance. Two labelings that each put everything in one cluster
+    agree perfectly (1), as in scikit-learn's ``adjusted_rand_score``.
+    """
+    table = contingency_table(labels_true, labels_pred)
+    n_samples = int(table.sum())
+    if n_samples == 0:
+        raise ValueError("the adjusted Rand index needs at least one point")
+    together_both = _pairs(table)
+    together_a = _pairs(table.sum(axis=1))
+    together_b = _pairs(table.sum(axis=0))
+    total_pairs = n_samples * (n_samples - 1) / 2.0
+    expected = together_a * together_b / total_pairs if total_pairs else 0.0
+    maximum = (together_a + together_b) / 2.0
+    if maximum == expected:
+        # Both partitions are trivial (one cluster, or all singletons): they agree exactly.
+        return 1.0
+    return float((together_both - expected) / (maximum - expected))
+
+
+def match_labels(reference, labels, n_clusters: int) -> np.ndarray:
+    """Renumber ``labels`` (N,) so that they agree with ``reference`` (N,) on as many points as possible.
+
+    Cluster numbers are arbitrary: two runs can find the same partition under different numbers.
+    The best one-to-one renumbering is an assignment problem (Hungarian algorithm) on the
+    (K, K) contingency table. Labels are integers in [0, n_clusters). Returns the renumbered
+    labels (N,).
+    """
+    reference = np.asarray(reference, dtype=np.int64)
+    labels = np.asarray(labels, dtype=np.int64)
+    overlap = np.zeros((n_clusters, n_clusters), dtype=np.int64)
+    np.add.at(overlap, (labels, reference), 1)
+    rows, columns = linear_sum_assignment(overlap, maximize=True)
+    renumber = np.arange(n_clusters)
+    renumber[rows] = columns
+    return renumber[labels]
+
+
+def disagreement(kmeans_labels, em_labels, n_clusters: int) -> np.ndarray:
+    """Points whose k-means cluster and EM hard label differ, after matching numbers: (N,) bool."""
+    kmeans_labels = np.asarray(kmeans_labels, dtype=np.int64)
+    matched = match_labels(kmeans_labels, em_labels, n_clusters)
+    return matched != kmeans_labels
+
+
+def hard_labels(responsibilities: np.ndarray) -> np.ndarray:
+    """Each point's most responsible component: (N, K) -> (N,)."""
+    return np.asarray(responsibilities).argmax(axis=1)
+
+
+def softness(responsibilities: np.ndarray, threshold: float = 0.99) -> float:
+    """Share of points whose largest responsibility is below ``threshold`` (0 = all one-hot).
+
+    responsibilities: (N, K).
+    """
+    return float(np.mean(np.asarray(responsibilities).max(axis=1) < threshold))
+
+
+# --- the hard-EM limit ------------------------------------------------------------------------
+
+FROZEN_FOR_HARD_EM = frozenset({"weights", "covariances"})
+
+
+def data_spread(X) -> float:
+    """The data's typical standard deviation, sqrt(mean of the per-feature variances), for X (N, D).
+
+    The sigma slider is expressed in this unit, so "sigma = 0.01 x spread" means the same on
+    every data set. Falls back to 1 for data with no spread at all.
+    """
+    X = as_data(X)
+    spread = math.sqrt(float(np.var(X, axis=0).mean()))
+    return spread if spread > 0 else 1.0
+
+
+def hard_em_run(X, initial_centers, sigma: float, *, tol: float = 1e-3,
+                max_iter: int = 100) -> EMRun:
+    """EM with equal weights and every covariance fixed at sigma^2 I, from the given means.
+
+    X: (N, D); initial_centers: (K, D) (the k-means start); sigma > 0 in the units of X. Only
+    the means are learnt. As sigma -> 0 the E-step becomes k-means' assignment and the M-step
+    its update (except that a component with no point moves to the origin instead of staying:
+    its soft count is 0).
+    """
+    if not (sigma > 0 and math.isfinite(sigma)):
+        raise ValueError(f"sigma must be a positive number, not {sigma}")
+    start = means_only_params(initial_centers, sigma**2)
+    return EMRun(X, start, tol=tol, max_iter=max_iter, frozen=FROZEN_FOR_HARD_EM)
+
+
+# --- paired stepping ----------------------------------------------------------------------------
+
+ACTIONS = ("E-step", "M-step", "EM iteration", "Run to convergence", "Back", "Reset")
+
+# k-means' half-steps play the parts of EM's: assignment = E-step, update = M-step.
+_IS_E = frozenset({"E", "assign"})
+_IS_M = frozenset({"M", "update"})
+
+
+class LockedRun:
+    """An ``EMRun`` or a ``KMeansRun`` that several sessions may step at the same time.
+
+    Sessions share a run (same data, same start, same settings give the same history) and each
+    keeps its own position in it; extending the history and reading the run's caches happen
+    under a lock. Exposes the same stepping interface as the stepper's shared runs:
+    ``next_kind_after``, ``extend_to``, ``run_to_convergence``, ``history``, ``status``.
+    """
+
+    def __init__(self, run):
+        self._run = run
+        self._lock = threading.Lock()
+        self.is_kmeans = isinstance(run, KMeansRun)
+
+    @property
+    def X(self) -> np.ndarray:
+        return self._run.X
+
+    def history(self) -> tuple:
+        """The entries computed so far (KMeansHalfStep or HalfStep objects)."""
+        with self._lock:
+            return self._run.history
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._run)
+
+    def status(self) -> str:
+        with self._lock:
+            return self._run.status
+
+    def next_kind_after(self, index: int) -> str | None:
+        """The kind of the entry after ``index`` ("E"/"M" or "assign"/"update"); None at the end.
+
+        Replaying a rewound history follows the stored entries; at the end of the history it is
+        the run's own next step.
+        """
+        with self._lock:
+            if index + 1 < len(self._run):
+                return self._run[index + 1].kind
+            return self._run.next_kind
+
+    def extend_to(self, index: int) -> int:
+        """Compute entries up to ``index`` (or until the run ends); return the last index."""
+        with self._lock:
+            while len(self._run) <= index and not self._run.finished:
+                self._run.step()
+            return len(self._run) - 1
+
+    def run_to_convergence(self) -> int:
+        with self._lock:
+            self._run.run_to_convergence()
+            return len(self._run) - 1
+
+    def labels_at(self, index: int) -> np.ndarray | None:
+        """Hard labels (N,) shown at entry ``index``: k-means' clusters or EM's most responsible
+        component; None before the first assignment or E-step."""
+        with self._lock:
+            if self.is_kmeans:
+                return self._run.labels_at(index)
+            responsibilities = self._run.responsibilities_at(index)
+        return None if responsibilities is None else hard_labels(responsibilities)
+
+    def responsibilities_at(self, index: int) -> np.ndarray | None:
+        """EM's responsibilities (N, K) shown at ``index`` (one-hot labels for k-means)."""
+        with self._lock:
+            if not self.is_kmeans:
+                return self._run.responsibilities_at(index)
+            labels = self._run.labels_at(index)
+            n_clusters = self._run[0].centers.shape[0]
+        return None if labels is None else np.eye(n_clusters)[labels]
+
+
+def can_take(run, index: int, action: str) -> bool:
+    """Whether ``action`` would move ``run`` from entry ``index`` (to enable or disable a button).
+
+    run: anything with ``next_kind_after(index)`` (a LockedRun, the stepper's shared run).
+    """
+    upcoming = run.next_kind_after(index)
+    if action == "E-step":
+        return upcoming in _IS_E
+    if action == "M-step":
+        return upcoming in _IS_M
+    if action in ("EM iteration", "Run to convergence"):
+        return upcoming is not None
+    if action in ("Back", "Reset"):
+        return index > 0
+    raise ValueError(f"unknown action {action!r}; choose from {', '.join(ACTIONS)}")
+
+
+def advance(run, index: int, action: str) -> int:
+    """Apply a stepping action to a run shown at entry ``index``; return the new index.
+
+    run: anything with ``next_kind_after``, ``extend_to`` and ``run_to_convergence`` (a
+    LockedRun around an EMRun or a KMeansRun, or the stepper's shared run). A rewound history is
+    replayed, never recomputed. Actions (:data:`ACTIONS`): "E-step" / "M-step" take that
+    half-step if it is the next one (an assignment / an update for k-means) and otherwise leave
+    the run where it is; "EM iteration" goes to the end of the current iteration (through the
+    next M-step or update); "Run to convergence" to the last entry of the finished run; "Back"
+    one half-step back; "Reset" to the start.
+    """
+    index = max(int(index), 0)
+    if action in ("E-step", "M-step"):
+        if not can_take(run, index, action):
+            return index
+        return min(index + 1, run.extend_to(index + 1))
+    if action == "EM iteration":
+        while True:
+            upcoming = run.next_kind_after(index)
+            if upcoming is None:
+                return index
+            index = min(index + 1, run.extend_to(index + 1))
+            if upcoming in _IS_M:
+                return index
+    if action == "Run to convergence":
+        return run.run_to_convergence()
+    if action == "Back":
+        return max(index - 1, 0)
+    if action == "Reset":
+        return 0
+    raise ValueError(f"unknown action {action!r}; choose from {', '.join(ACTIONS)}")
+
+
+def step_forward(run, index: int) -> int:
+    """The next half-step, whichever kind it is (Play uses this); the same index at the end."""
+    upcoming = run.next_kind_after(max(int(index), 0))
+    if upcoming is None:
+        return index
+    return advance(run, index, "E-step" if upcoming in _IS_E else "M-step")
+
+
+# --- presets where the two methods part ways -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComparisonPreset:
+    """A seeded data set with labels, a fixed start and what it teaches.
+
+    n_components: K; covariance_type: the mixture that succeeds; lesson: one sentence on what to
+    watch; build: () -> (Dataset, initial centres (K, 2)).
+    """
+
+    key: str
+    title: str
+    lesson: str
+    n_components: int
+    covariance_type: str
+    build: Callable[[], tuple[Dataset, np.ndarray]]
+
+
+def _rotation(angle: float) -> np.ndarray:
+    return np.array([[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]])
+
+
+def _gaussian_clusters(name, centres, covariances, sizes, seed) -> Dataset:
+    """Points from N(centre_k, covariance_k), sizes[k] each, labels in order: a labelled Dataset."""
+    rng = np.random.default_rng(seed)
+    X = np.vstack([
+        rng.multivariate_normal(centre, covariance, size, method="cholesky")
+        for centre, covariance, size in zip(centres, covariances, sizes, strict=True)
+    ])
+    labels = np.repeat(np.arange(len(sizes)), sizes)
+    return Dataset(X, labels, name, ("x1", "x2"))
+
+
+def _stretched() -> tuple[Dataset, np.ndarray]:
+    # Three parallel cigars 2.2 apart across their short axis (sd 0.39) but 2.4 sd long: the
+    # nearest centre is often in the neighbouring cigar, so k-means cuts across them.
+    rotation = _rotation(0.5)
+    covariance = rotation @ np.diag([6.0, 0.15]) @ rotation.T
+    centres = np.array([[0.0, 0.0], [0.0, 2.2], [0.0, 4.4]]) @ rotation.T
+    data = _gaussian_clusters("Stretched clusters", centres, [covariance] * 3, [200] * 3, seed=0)
+    start = data.X[[17, 305, 512]]
+    return data, start
+
+
+def _unequal_sizes() -> tuple[Dataset, np.ndarray]:
+    # A crowd of 800 next to two groups of 80: k-means' boundaries sit halfway between centres,
+    # so the two small groups grab the near edge of the crowd.
+    centres = [(0.0, 0.0), (3.0, 1.6), (3.0, -1.6)]
+    covariances = [np.eye(2), 0.4**2 * np.eye(2), 0.4**2 * np.eye(2)]
+    data = _gaussian_clusters("Unequal sizes", centres, covariances, [800, 80, 80], seed=0)
+    start = data.X[[3, 801, 890]]
+    return data, start
+
+
+def _unequal_spreads() -> tuple[Dataset, np.ndarray]:
+    # A wide cloud (sd 2) and a tight one (sd 0.3) of the same size: the midpoint boundary hands
+    # a large slice of the wide cloud to the tight cluster.
+    centres = [(0.0, 0.0), (3.5, 0.0)]
+    covariances = [4.0 * np.eye(2), 0.09 * np.eye(2)]
+    data = _gaussian_clusters("Unequal spreads", centres, covariances, [300, 300], seed=0)
+    start = data.X[[0, 300]]
+    return data, start
+
+
+def _bad_start() -> tuple[Dataset, np.ndarray]:
+    # Two starting means inside the left blob and one between the two right blobs: EM splits the
+    # left blob and covers the right pair with one wide component, a local optimum it never leaves.
+    centres = [(-4.0, 0.0), (3.0, 3.0), (3.0, -3.0)]
+    data = _gaussian_clusters("Three blobs, poor start", centres, [0.64 * np.eye(2)] * 3,
+                              [200] * 3, seed=0)
+    start = np.array([[-4.5, 0.3], [-3.5, -0.3], [3.0, 0.0]])
+    return data, start
+
+
+COMPARISON_PRESETS: dict[str, ComparisonPreset] = {
+    preset.key: preset
+    for preset in (
+        ComparisonPreset(
+            "stretched", "Stretched clusters (k-means cuts across them)",
+            "k-means only knows distances to centres, so its cells are straight-edged and "
+            "cut across long clusters; EM's full covariances stretch along them.",
+            3, "full", _stretched,
+        ),
+        ComparisonPreset(
+            "unequal-sizes", "Unequal sizes (a crowd and two small groups)",
+            "k-means draws each boundary halfway between two centres whatever the cluster "
+            "sizes; EM's weights let the large cluster keep its edge.",
+            3, "full", _unequal_sizes,
+        ),
+        ComparisonPreset(
+            "unequal-spreads", "Unequal spreads (a wide and a tight cloud)",
+            "The midpoint boundary gives part of the wide cloud to the tight one; EM's own "
+            "variance per component moves the boundary close to the tight cloud.",
+            2, "full", _unequal_spreads,
+        ),
+        ComparisonPreset(
+            "bad-start", "Poor start (a bad local optimum)",
+            "Two means start in the same blob: EM splits it and covers the other two blobs "
+            "with one wide component, and never leaves this local optimum. Restart from "
+            "another seed (k-means++) to escape it.",
+            3, "full", _bad_start,
+        ),
+    )
+}
+# The presets on which a mixture beats k-means (the unit tests check it).
+MIXTURE_WINS = ("stretched", "unequal-sizes", "unequal-spreads")
+
+
+def load_comparison_preset(key: str) -> tuple[Dataset, np.ndarray]:
+    """The data (with true labels) and the fixed initial centres (K, 2) of a comparison preset."""
+    if key not in COMPARISON_PRESETS:
+        raise ValueError(
+            f"Unknown comparison preset {key!r}; choose one of: {', '.join(COMPARISON_PRESETS)}"
+        )
+    return COMPARISON_PRESETS[key].build()
+

@@ -1,0 +1,78 @@
+"""The page "The mixture model" in a real browser, opened by its URL as a fresh server's first
+request: the graphical model renders, drawing works, a click on the likelihood surface becomes
+EM's start, and the hand-off link to the 2-D stepper carries the sample."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from gmm_core import generative
+from gmm_core.generative import means_only_data, surface_grid, surface_resolution
+from tests.browser.harness import (
+    assert_no_exception,
+    click_and_wait,
+    open_app_page,
+    page_url,
+    screenshot,
+    wait_for_rerun,
+)
+from ui import model_controls
+
+PAGE = "pages/5_The_mixture_model.py"
+
+
+def _surface_chart(page):
+    """The Plotly chart of the log-likelihood surface (its legend names the mirror line)."""
+    charts = page.locator('[data-testid="stPlotlyChart"]').filter(has_text="the mirror")
+    charts.first.wait_for(timeout=60_000)
+    return charts.first
+
+
+@pytest.mark.browser
+def test_the_mixture_model_page_works_from_its_url(browser, fresh_server):
+    page = open_app_page(browser, page_url(fresh_server(), PAGE))
+    assert_no_exception(page)
+    assert page.get_by_role("heading", name="The mixture model", level=1).is_visible()
+    assert page.title() == "The mixture model"
+    diagram = page.locator('[data-testid="stGraphVizChart"] svg')
+    diagram.first.wait_for(timeout=30_000)
+    labels = diagram.first.locator("text").all_text_contents()
+    assert {"x(i)", "z(i)", "φ", "i = 1..N"} <= set(labels)
+
+    click_and_wait(page, "Draw 10")
+    assert page.get_by_text("Draw 10:", exact=False).first.is_visible()
+    assert_no_exception(page)
+
+    # The hand-off: the link to the 2-D stepper carries spec, n, seed and K.
+    link = page.locator('a[href*="dataset=generated"]').first
+    query = {key: values[-1] for key, values in
+             parse_qs(urlsplit(link.get_attribute("href")).query).items()}
+    default = generative.PRESET_SPECS[generative.DEFAULT_PRESET][1]
+    assert query == generative.stepper_query(default, model_controls.DEFAULT_N, 0)
+    assert "EM_in_2-D" in link.get_attribute("href")
+
+    # A click on the surface (a point of its invisible click grid) becomes EM's start.
+    X = means_only_data(model_controls.DEFAULT_SEPARATION, model_controls.DEFAULT_LECTURE_N, 0)
+    grid = surface_grid(X, surface_resolution(model_controls.DEFAULT_LECTURE_N))
+    clickable = grid[::4]
+    target = (float(clickable[30]), float(clickable[8]))
+    chart = _surface_chart(page)
+    chart.scroll_into_view_if_needed()
+    plot_area = chart.locator(".nsewdrag").first
+    box = plot_area.bounding_box()
+    low, high = float(grid[0]), float(grid[-1])
+    position = {"x": (target[0] - low) / (high - low) * box["width"],
+                "y": (high - target[1]) / (high - low) * box["height"]}
+    plot_area.hover(position=position)
+    plot_area.click(position=position)
+    wait_for_rerun(page)
+    start_mu1 = page.get_by_label("start μ₁")
+    start_mu2 = page.get_by_label("start μ₂")
+    assert float(start_mu1.input_value()) == pytest.approx(round(target[0], 2))
+    assert float(start_mu2.input_value()) == pytest.approx(round(target[1], 2))
+
+    click_and_wait(page, "Run to convergence")
+    assert page.get_by_text("EM has converged", exact=False).first.is_visible()
+    assert_no_exception(page)
+    chart.scroll_into_view_if_needed()
+    screenshot(page, "mixture_model_surface")

@@ -1,0 +1,103 @@
+"""Helpers for the AppTest tests of the EM stepper pages (tests/test_page_em_*.py)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PAGE_1D = "pages/1_EM_in_1-D.py"
+PAGE_2D = "pages/2_EM_in_2-D.py"
+PREFIX = {PAGE_1D: "em1d", PAGE_2D: "em2d"}
+STEP_BUTTONS = {"E-step": "e_step", "M-step": "m_step", "EM iteration": "iterate",
+                "Run to convergence": "converge", "Back": "back", "Reset": "reset",
+                "Play": "play", "Pause": "play"}
+
+
+def open_page(script: str, query: dict[str, str] | None = None) -> AppTest:
+    """Run ``script`` once (with a query string) and check that it shows no exception."""
+    app = AppTest.from_file(str(REPO_ROOT / script), default_timeout=60)
+    for name, value in (query or {}).items():
+        app.query_params[name] = value
+    app.run()
+    assert_clean(app)
+    return app
+
+
+def assert_clean(app: AppTest) -> None:
+    assert not app.exception, [element.value for element in app.exception]
+
+
+def key(app: AppTest, script: str, name: str) -> str:
+    return f"{PREFIX[script]}.{name}"
+
+
+def click(app: AppTest, script: str, label: str) -> AppTest:
+    """Click a stepping button by its label; rerun; check there is no exception."""
+    button = app.button(key=key(app, script, STEP_BUTTONS[label]))
+    assert button.label == label
+    assert not button.disabled, f"{label} is disabled"
+    button.click().run()
+    assert_clean(app)
+    return app
+
+
+def index(app: AppTest, script: str) -> int:
+    return int(app.session_state[key(app, script, "index")])
+
+
+def charts(app: AppTest) -> list[dict]:
+    """Every Plotly figure on the page as its JSON dict (main figure first)."""
+    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+
+
+def decode(value):
+    """A Plotly typed array ({"dtype", "bdata", "shape"}) or plain list as a numpy array."""
+    if isinstance(value, dict) and "bdata" in value:
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        if "shape" in value:
+            array = array.reshape([int(part) for part in str(value["shape"]).split(",")])
+        return array
+    return np.asarray(value)
+
+
+def traces(figure: dict, name: str) -> list[dict]:
+    return [trace for trace in figure["data"] if trace.get("name") == name]
+
+
+def texts(elements) -> str:
+    return "\n".join(str(element.value) for element in elements)
+
+
+def html_bodies(app: AppTest) -> list[str]:
+    return [element.proto.body for element in app.get("html")]
+
+
+def likelihood_svg(app: AppTest) -> str:
+    """The log-likelihood chart (inline SVG, sent as Markdown) on the page."""
+    return next(element.value for element in app.markdown if element.value.startswith("<svg"))
+
+
+def likelihood_values(app: AppTest) -> dict[int, float]:
+    """Half-step -> log-likelihood, read from the chart's hover titles (finite values only)."""
+    titles = re.findall(r"<title>half-step (\d+): [^,]+, log-likelihood (-?[\d.]+)",
+                        likelihood_svg(app))
+    return {int(step): float(value) for step, value in titles}
+
+
+def tables(app: AppTest) -> list[str]:
+    """The HTML tables of "The numbers" (parameters first, then the followed points)."""
+    return [body for body in html_bodies(app) if body.startswith("<table")]
+
+
+def show_details(app: AppTest, script: str, *panels: str) -> AppTest:
+    """Open the detail panels ("The numbers", "The formulas") below the figure."""
+    app.get("button_group")  # the pills widget is a button group in AppTest
+    app.pills(key=key(app, script, "panels")).set_value(list(panels)).run()
+    assert_clean(app)
+    return app

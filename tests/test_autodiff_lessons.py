@@ -1,0 +1,104 @@
+"""The page's lessons as plain functions: finite differences, Newton, Jacobians, LaTeX traces."""
+
+import math
+
+import numpy as np
+import pytest
+
+from gmm_core.autodiff import EvaluationError, parse_expression
+from gmm_core.autodiff.lessons import (
+    MACHINE_EPSILON,
+    finite_difference_study,
+    jacobian_study,
+    newton_iterations,
+)
+from ui.autodiff_latex import forward_trace_latex, reverse_trace_latex, to_latex
+
+
+def test_finite_differences_of_the_lecture_cube():
+    study = finite_difference_study(parse_expression("x**3", ["x"]), 1.0)
+    assert study.exact_derivative == 3.0 and study.exact_text == "3 * x ** 2"
+    assert study.ad_error == 0.0
+    # truncation: forward error ≈ 3h, central ≈ h² for large h
+    big = study.steps == 1e-2
+    assert study.forward_errors[big][0] == pytest.approx(3e-2, rel=0.02)
+    assert study.central_errors[big][0] == pytest.approx(1e-4, rel=0.02)
+    # round-off: the best steps sit near √ε and ∛ε, and both beat neither AD nor 1e-12
+    assert 1e-10 < study.best_forward_step < 1e-6
+    assert 1e-7 < study.best_central_step < 1e-3
+    assert np.nanmin(study.forward_errors) > 1e3 * MACHINE_EPSILON
+
+
+def test_finite_differences_skip_steps_outside_the_domain():
+    study = finite_difference_study(parse_expression("sqrt(x)", ["x"]), 0.25)
+    assert np.isnan(study.central_errors[-1])  # x - 1 < 0: sqrt undefined there
+    assert np.isfinite(study.forward_errors[-1])
+
+
+def test_finite_differences_fall_back_to_ad_for_a_very_deep_formula():
+    tower = parse_expression("x" + "**x" * 160, ["x"])
+    study = finite_difference_study(tower, 0.9)
+    assert study.exact_text is None and study.ad_error == 0.0
+
+
+def test_finite_differences_report_an_undefined_point():
+    with pytest.raises(EvaluationError):
+        finite_difference_study(parse_expression("log(x)", ["x"]), -1.0)
+    with pytest.raises(EvaluationError, match="probably not differentiable"):
+        finite_difference_study(parse_expression("abs(x)", ["x"]), 0.0)
+
+
+def test_newton_converges_quadratically_to_newtons_own_root():
+    steps, status = newton_iterations(parse_expression("x**3 - 2*x - 5", ["x"]), 3.0, 50)
+    assert status.startswith("converged")
+    final = steps[-1].x if steps[-1].next_x is None else steps[-1].next_x
+    assert final == pytest.approx(2.0945514815423265, abs=1e-14)
+    errors = [abs(s.x - 2.0945514815423265) for s in steps[:4]]
+    assert errors[2] < errors[1] ** 2 and errors[3] < errors[2] ** 2 * 10
+
+
+def test_newton_reports_flat_tangents_and_undefined_points():
+    steps, status = newton_iterations(parse_expression("x**2 + 1", ["x"]), 0.0, 5)
+    assert "horizontal" in status and steps[-1].next_x is None
+    _steps, status = newton_iterations(parse_expression("sqrt(x) - 1", ["x"]), -1.0, 5)
+    assert status.startswith("stopped") and "Square root" in status
+    steps, status = newton_iterations(parse_expression("x**3 - 2*x - 5", ["x"]), 3.0, 2)
+    assert status == "running" and len(steps) == 2
+
+
+def test_jacobian_by_columns_equals_jacobian_by_rows():
+    variables = ["x1", "x2", "x3"]
+    functions = [parse_expression(text, variables)
+                 for text in ("x1*x2 + sin(x3)", "x1**2 - x2*x3")]
+    study = jacobian_study(functions, {"x1": 1.0, "x2": 1.5, "x3": 2.0})
+    expected = np.array([[1.5, 1.0, math.cos(2.0)], [2.0, -2.0, -1.5]])
+    np.testing.assert_allclose(study.by_columns, expected, rtol=1e-15)
+    np.testing.assert_allclose(study.by_rows, expected, rtol=1e-15)
+    np.testing.assert_allclose(study.by_vector_duals, expected, rtol=1e-15)
+    assert (study.forward_sweeps, study.reverse_sweeps) == (3, 2)
+    np.testing.assert_allclose(study.values, [1.5 + math.sin(2.0), -2.0])
+
+
+@pytest.mark.parametrize(("code", "latex"), [
+    ("x1 * x2", r"x_{1}\cdot x_{2}"),
+    ("w3_dot", r"\dot{w}_{3}"),
+    ("x1_bar", r"\bar{x}_{1}"),
+    ("cos(x1) * x1_dot", r"\cos(x_{1})\cdot \dot{x}_{1}"),
+    ("w1 ** 2", "w_{1}^{2}"),
+    ("x2 * x1 ** (x2 - 1)", r"x_{2}\cdot x_{1}^{x_{2} - 1}"),
+    ("-w6 / w5", r" - \frac{w_{6}}{w_{5}}"),
+    ("alpha * 1e-05", r"\mathit{alpha}\cdot 1 \cdot 10^{-5}"),
+])
+def test_rules_become_latex(code, latex):
+    assert to_latex(code) == latex
+
+
+def test_traces_are_typeset_with_values():
+    expression = parse_expression("x1*x2 + sin(x1)", ["x1", "x2"])
+    point = {"x1": 2.0, "x2": 3.0}
+    forward = forward_trace_latex(expression, expression.forward_sweep(point, {"x1": 1.0}))
+    assert forward.startswith(r"\begin{aligned}") and forward.count(r"\\[3pt]") == 4
+    assert r"\dot{w}_{3} &= \dot{w}_{1} + \dot{w}_{2} = \mathbf{2.58385}" in forward
+    reverse = reverse_trace_latex(expression, expression.reverse_sweep(point))
+    assert r"\bar{w}_{3} &= \partial f / \partial f = \mathbf{1}" in reverse
+    assert r"\bar{x}_{2} &= \bar{w}_{1}\cdot x_{1} = \mathbf{2}" in reverse

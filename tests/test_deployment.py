@@ -1,0 +1,252 @@
+"""Ready for a lecture hall: what a deployment reads, and the computation shared by a hall.
+
+- requirements.txt (what Streamlit Community Cloud reads) lists exactly pyproject's runtime
+  dependencies;
+- .streamlit/config.toml holds the production settings, and every key in it is a real option;
+- two sessions on the same demo share one EM run (one computation), each keeps its own
+  half-step, and the store of runs is bounded.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from packaging.requirements import Requirement
+from streamlit import config as streamlit_config
+from streamlit.testing.v1 import AppTest
+
+from gmm_core import datasets
+from ui import state
+from ui.state import RunSpec, RunStore, SharedRun
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PAGE_2D = REPO_ROOT / "pages" / "2_EM_in_2-D.py"
+
+
+def _requirements(lines: list[str]) -> dict[str, str]:
+    """Requirement lines -> {canonical name: specifier}; comments and blank lines skipped."""
+    found: dict[str, str] = {}
+    for line in lines:
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        requirement = Requirement(line)
+        name = requirement.name.lower().replace("_", "-")
+        assert name not in found, f"{name} is listed twice"
+        found[name] = str(requirement.specifier)
+    return found
+
+
+def test_requirements_txt_lists_exactly_the_runtime_dependencies():
+    pyproject = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
+    runtime = _requirements(pyproject["project"]["dependencies"])
+    listed = _requirements((REPO_ROOT / "requirements.txt").read_text().splitlines())
+    assert listed == runtime, (
+        "requirements.txt (read by Streamlit Community Cloud) and [project].dependencies in "
+        "pyproject.toml differ: copy the dependency lines from pyproject.toml"
+    )
+    # Test tools stay out of a production install.
+    assert not set(listed) & {"pytest", "hypothesis", "playwright", "ruff"}
+
+
+def _config() -> dict:
+    return tomllib.loads((REPO_ROOT / ".streamlit" / "config.toml").read_text())
+
+
+def test_config_toml_has_the_production_settings():
+    config = _config()
+    server = config["server"]
+    assert server["headless"] is True
+    # No file watcher: a lecture server never reruns scripts because a file changed.
+    assert server["fileWatcherType"] == "none"
+    assert server["runOnSave"] is False
+    # An upload limit, and no larger than what the CSV validator itself accepts, so a student
+    # is stopped by the uploader before the server reads a file it would refuse anyway.
+    assert 1 <= server["maxUploadSize"] <= datasets.MAX_BYTES // 2**20
+    assert config["browser"]["gatherUsageStats"] is False
+    # Tracebacks stay in the server's console.
+    assert config["client"]["showErrorDetails"] in {"none", "type", False}
+    theme = config["theme"]
+    assert theme["base"] == "light"
+    for name in ("primaryColor", "backgroundColor", "textColor"):
+        assert theme[name].startswith("#") and len(theme[name]) == 7
+
+
+def _relative_luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(first: str, second: str) -> float:
+    light, dark = sorted((_relative_luminance(first), _relative_luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_theme_projects_well():
+    """WCAG AA for large text is 3:1, normal text 4.5:1; a projector loses contrast, so the
+    theme aims well above: body text at least 7:1 and white on the primary colour 4.5:1."""
+    theme = _config()["theme"]
+    assert _contrast(theme["textColor"], theme["backgroundColor"]) >= 7
+    assert _contrast(theme["textColor"], theme["secondaryBackgroundColor"]) >= 7
+    assert _contrast("#ffffff", theme["primaryColor"]) >= 4.5
+
+
+def test_every_config_key_is_a_streamlit_option():
+    """A misspelt key is silently ignored by Streamlit: catch it here."""
+    known = set(streamlit_config._config_options_template)
+    written = {f"{section}.{name}" for section, options in _config().items()
+               for name in options}
+    assert written - known == set()
+
+
+# --- one computation for a whole hall --------------------------------------------------------
+
+
+@pytest.fixture
+def counted_runs(monkeypatch):
+    """Counts the EM runs built and the half-steps computed, from an empty run store."""
+    counts = {"runs": 0, "half_steps": 0}
+
+    class CountingRun(state.EMRun):
+        def __init__(self, *args, **kwargs):
+            counts["runs"] += 1
+            super().__init__(*args, **kwargs)
+
+        def step(self):
+            if not self.finished:
+                counts["half_steps"] += 1
+            return super().step()
+
+    monkeypatch.setattr(state, "EMRun", CountingRun)
+    state.run_store.clear()
+    yield counts
+    state.run_store.clear()
+
+
+def _open_default_demo() -> AppTest:
+    app = AppTest.from_file(str(PAGE_2D), default_timeout=60)
+    app.run()
+    assert not app.exception, [element.value for element in app.exception]
+    return app
+
+
+def _click(app: AppTest, key: str) -> None:
+    app.button(key=key).click().run()
+    assert not app.exception, [element.value for element in app.exception]
+
+
+def test_sessions_on_the_same_demo_share_one_run_and_keep_their_own_step(counted_runs):
+    students = [_open_default_demo() for _ in range(3)]
+    assert counted_runs["runs"] == 1
+    specs = {app.session_state["em2d.run_spec"] for app in students}
+    assert len(specs) == 1
+    assert len(state.run_store()) == 1
+
+    # One student steps ahead; the others then step over half-steps already computed.
+    first, second, third = students
+    for _ in range(3):
+        _click(first, "em2d.iterate")
+    computed = counted_runs["half_steps"]
+    assert computed == 6
+    _click(second, "em2d.iterate")
+    _click(third, "em2d.e_step")
+    assert counted_runs["half_steps"] == computed
+    assert counted_runs["runs"] == 1
+
+    # Each session still shows its own half-step, in its state and in its link.
+    assert [app.session_state["em2d.index"] for app in students] == [6, 2, 1]
+    assert [app.query_params["step"][-1] for app in students] == ["6", "2", "1"]
+
+
+def test_a_different_seed_is_a_different_run(counted_runs):
+    plain = _open_default_demo()
+    other = AppTest.from_file(str(PAGE_2D), default_timeout=60)
+    other.query_params["seed"] = "7"
+    other.run()
+    assert not other.exception
+    assert counted_runs["runs"] == 2
+    assert plain.session_state["em2d.run_spec"] != other.session_state["em2d.run_spec"]
+
+
+def _spec(seed: int, k: int = 2) -> RunSpec:
+    return RunSpec(data_digest="d", n_components=k, covariance_type="full", init="k-means++",
+                   seed=seed, reg_covar=1e-6, tol=1e-3, max_iter=100)
+
+
+def test_run_store_is_bounded_by_count_and_keeps_the_recently_used():
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    store = RunStore(max_runs=3, max_values=10**9)
+    first = store.get(X, _spec(0))
+    for seed in (1, 2):
+        store.get(X, _spec(seed))
+    assert store.get(X, _spec(0)) is first  # a hit refreshes it
+    store.get(X, _spec(3))
+    assert len(store) == 3
+    assert store.get(X, _spec(0)) is first
+    assert store.get(X, _spec(1)) is not None and len(store) == 3  # seed 1 was evicted, rebuilt
+
+
+def test_run_store_is_bounded_by_memory():
+    X = np.zeros((1000, 2))
+    weight = SharedRun(X, _spec(0)).weight
+    store = RunStore(max_runs=100, max_values=3 * weight)
+    for seed in range(10):
+        store.get(X, _spec(seed))
+    assert len(store) == 3
+    # One run larger than the whole budget is still served (and is alone in the store).
+    big = np.zeros((10_000, 2))
+    assert store.get(big, _spec(99)).X is big
+    assert len(store) == 1
+
+
+def test_server_wide_bounds_fit_a_small_server():
+    """The run store's bound (about 240 MB of arrays) fits next to 200 sessions on a 2 GB box."""
+    assert state.MAX_STORED_VALUES * 8 <= 512 * 2**20
+    assert state.MAX_RUNS <= 100
+
+
+# --- the load test's own checks (benchmarks/load_test.py; the run itself is on demand) ---------
+
+
+def test_load_test_is_bounded():
+    from benchmarks import load_test
+
+    defaults = load_test.parse_arguments([])
+    assert (defaults.sessions, defaults.seconds) == (20, 60.0)
+    for arguments in (["--sessions", "61"], ["--sessions", "0"], ["--seconds", "301"],
+                      ["--baseline-seconds", "-1"], ["--n", "5"]):
+        with pytest.raises(SystemExit):
+            load_test.parse_arguments(arguments)
+
+
+def test_load_test_recognises_another_sessions_view():
+    """The leakage check compares the screen with the session's own run, computed apart."""
+    from benchmarks import load_test
+
+    own = load_test.expected_run(300, 2, 11)
+    other = load_test.expected_run(300, 2, 12)
+    index = min(3, own.last)
+
+    def view(expected, step):
+        query = "&".join(f"{name}={value}" for name, value in expected.query.items())
+        line = (f"Half-step {step}: E-step (iteration 1) · log-likelihood "
+                f"{expected.shown_log_likelihood(step)} · {expected.last} half-step(s) computed")
+        return {"url": f"http://127.0.0.1/EM_in_2-D?{query}&step={step}", "line": line,
+                "errors": [], "buttons": {}}
+
+    clean = load_test.SessionResult(0, 2, 11)
+    load_test._check_view(view(own, index), own, index, clean)
+    assert clean.leaks == [] and clean.errors == []
+
+    leaked = load_test.SessionResult(0, 2, 11)
+    load_test._check_view(view(other, index), own, index, leaked)
+    assert any("seed" in leak for leak in leaked.leaks)
+    assert any("log-likelihood" in leak for leak in leaked.leaks)
+
+    behind = load_test.SessionResult(0, 2, 11)
+    load_test._check_view(view(own, index - 1), own, index, behind)
+    assert any("step" in leak for leak in behind.leaks)

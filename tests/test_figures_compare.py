@@ -1,0 +1,96 @@
+"""The pure figure builders of the pages "k-means vs EM" and "Model selection"."""
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+
+from gmm_core.kmeans import assign
+from gmm_core.model_search import model_grid, restarts
+from ui.figures_common import figure_style
+from ui.figures_kmeans import (
+    add_highlight,
+    inertia_figure,
+    kmeans_figure_2d,
+    relax_aspect,
+    voronoi_trace,
+)
+from ui.figures_selection import criterion_figure, init_comparison_figure, restarts_histogram
+
+STYLE = figure_style(100)
+
+
+def _blobs(seed=0):
+    rng = np.random.default_rng(seed)
+    centres = np.array([[0.0, 0.0], [5.0, 0.0], [0.0, 5.0]])
+    return np.vstack([centre + rng.normal(size=(40, 2)) for centre in centres]), centres
+
+
+def test_voronoi_cells_colour_every_grid_point_by_its_nearest_centre():
+    _, centres = _blobs()
+    trace = voronoi_trace(centres, [-2, 7], [-3, 8], resolution=50)
+    xs, ys = np.meshgrid(trace["x"], trace["y"])
+    expected = assign(np.stack([xs.ravel(), ys.ravel()], axis=1), centres).reshape(50, 50)
+    np.testing.assert_array_equal(trace["z"], expected)
+    assert trace["zmin"] == -0.5 and trace["zmax"] == 2.5
+    assert len(trace["colorscale"]) == 6  # two stops per cluster: a staircase
+
+
+def test_kmeans_figure_shows_cells_points_and_centres_and_highlights():
+    X, centres = _blobs()
+    labels = assign(X, centres)
+    figure = kmeans_figure_2d(X, centres, labels, STYLE)
+    names = [trace.name for trace in figure.data]
+    assert names[0] == "Voronoi cells" and names[-3:] == ["centre 1", "centre 2", "centre 3"]
+    points = figure.data[1]
+    np.testing.assert_array_equal(points.customdata, labels + 1)
+    assert figure.layout.yaxis.scaleanchor == "x"
+    assert "Voronoi cells" not in [t.name for t in kmeans_figure_2d(X, centres, None, STYLE,
+                                                                      show_cells=False).data]
+    mask = np.zeros(len(X), dtype=bool)
+    mask[[3, 7]] = True
+    add_highlight(figure, X, mask, STYLE)
+    assert figure.data[-1].name == "k-means and EM disagree" and len(figure.data[-1].x) == 2
+    before = len(figure.data)
+    add_highlight(figure, X, np.zeros(len(X), dtype=bool), STYLE)
+    assert len(figure.data) == before
+
+
+def test_relax_aspect_only_for_very_different_spans():
+    X = np.column_stack([np.linspace(0, 1, 10), np.linspace(0, 50, 10)])
+    figure = go.Figure(layout={"yaxis": {"scaleanchor": "x", "scaleratio": 1}})
+    assert relax_aspect(figure, X).layout.yaxis.scaleanchor is None
+    square = go.Figure(layout={"yaxis": {"scaleanchor": "x", "scaleratio": 1}})
+    assert relax_aspect(square, X[:, [1, 1]]).layout.yaxis.scaleanchor == "x"
+
+
+def test_inertia_figure_marks_the_current_step_and_convergence():
+    figure = inertia_figure([None, 30.0, 20.0, 18.0, 18.0], ["start", "assign", "update",
+                                                            "assign", "update"], 2, STYLE,
+                            status="converged")
+    assert math.isnan(figure.data[0].y[0]) and list(figure.data[1].x) == [2]
+    assert figure.layout.annotations[0].text == "converged"
+
+
+def test_criterion_figure_stars_the_best_and_rings_the_selected():
+    X, _ = _blobs(1)
+    grid = model_grid(X, range(1, 5), ["full", "spherical"])
+    figure = criterion_figure(grid, "bic", STYLE, selected=(2, "full"))
+    by_name = {trace.name: trace for trace in figure.data}
+    best = grid.best("bic")
+    assert list(by_name["best BIC"].x) == [best.n_components]
+    assert list(by_name["shown below"].x) == [2]
+    assert list(by_name["full"].x) == [1, 2, 3, 4]
+    low, high = figure.layout.yaxis.range
+    assert low < best.bic < high
+
+
+def test_restart_figures_skip_failed_starts():
+    X, _ = _blobs(2)
+    result = restarts(X, 3, "full", init="random-points", n_starts=6)
+    values = np.append(result.log_likelihoods, np.nan)
+    histogram = restarts_histogram(values, STYLE)
+    assert len(histogram.data[0].x) == 6
+    assert histogram.layout.shapes[0].x0 == np.nanmax(values)
+    comparison = init_comparison_figure({"random-points": values, "k-means": values[:3]}, STYLE)
+    assert [len(trace.y) for trace in comparison.data] == [6, 3]

@@ -1,0 +1,222 @@
+"""AppTest checks of the page "Model selection": every control, the grid, restarts, Old Faithful
+and the deep links."""
+
+import base64
+import json
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import numpy as np
+import pytest
+
+from gmm_core.model_search import RESTARTABLE_INITS
+
+PAGE = "pages/4_Model_selection.py"
+
+
+def charts(at) -> dict[str, dict]:
+    """Figures by the key of their chart element."""
+    return {chart.key: json.loads(chart.proto.spec) for chart in at.get("plotly_chart")}
+
+
+def decode(value) -> np.ndarray:
+    """A figure JSON array: a plain list or Plotly's binary {"bdata", "dtype", "shape"}."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+    return np.asarray(value)
+
+
+def chart_keys(at) -> list[str]:
+    return [chart.key for chart in at.get("plotly_chart")]
+
+
+def param(at, name: str) -> str:
+    value = at.query_params[name]
+    return value[-1] if isinstance(value, list) else value
+
+
+def metric_values(at, label: str) -> list[str]:
+    return [m.value for m in at.metric if m.label == label]
+
+
+def best_marker(chart: dict) -> tuple[int, str]:
+    """(K, covariance) of the red star of a criterion chart, read from its hover text."""
+    (star,) = [trace for trace in chart["data"] if trace.get("name", "").startswith("best ")]
+    match = re.search(r"K = (\d+), (\w+)", star["hovertemplate"])
+    return int(match.group(1)), match.group(2)
+
+
+@pytest.fixture(scope="module")
+def page():
+    """One session for the read-only checks (the grid takes a few seconds the first time)."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import APP_TEST_TIMEOUT_S, REPO_ROOT
+
+    at = AppTest.from_file(str(REPO_ROOT / PAGE), default_timeout=4 * APP_TEST_TIMEOUT_S)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_grid_charts_mark_the_best_model_and_show_it(page):
+    keys = chart_keys(page)
+    assert keys[:3] == ["msel.bic_chart", "msel.aic_chart", "msel.chosen_fit"]
+    figures = charts(page)
+    bic = figures["msel.bic_chart"]
+    assert best_marker(figures["msel.aic_chart"])[0] >= 3  # AIC's lighter charge: K >= BIC's
+    assert {trace["name"] for trace in bic["data"]} >= {"full", "tied", "diag", "spherical"}
+    for trace in bic["data"][:4]:
+        assert trace["x"] == list(range(1, 11))
+    best = best_marker(bic)
+    assert best == (3, "tied")  # three sheared blobs of the same shape
+    verdict = " ".join(md.value for md in page.markdown)
+    assert "BIC chooses K = 3 (tied)" in verdict
+    # the model shown starts at the best BIC and is drawn with the stepper's figure
+    assert page.select_slider(key="msel.show_k").value == 3
+    assert page.segmented_control(key="msel.show_cov").value == "tied"
+    assert "component 3" in {t.get("name") for t in figures["msel.chosen_fit"]["data"]}
+    assert any("40 models" in caption.value for caption in page.caption)
+    assert param(page, "k") == "3" and param(page, "cov") == "tied"
+    assert param(page, "init") == "k-means" and param(page, "dataset") == "tutorial-2d"
+    # the table lists every model
+    assert len(page.dataframe[0].value) == 40
+
+
+def test_stepper_link_reproduces_the_fit(page):
+    (link,) = [md.value for md in page.markdown if "Step through this fit" in md.value]
+    target = re.search(r"\((EM_in_2-D\?[^)]*)\)", link).group(1)
+    query = {name: values[-1] for name, values in parse_qs(urlsplit(target).query).items()}
+    assert query["k"] == "3" and query["cov"] == "tied" and query["init"] == "k-means"
+    assert query["dataset"] == "tutorial-2d" and query["seed"] == "0"
+
+
+def test_restarts_histogram_best_fit_and_initialisations(page):
+    figures = charts(page)
+    histogram = figures["msel.restarts_histogram"]
+    assert histogram["data"][0]["type"] == "histogram"
+    comparison = figures["msel.init_comparison"]
+    assert [trace["name"] for trace in comparison["data"]] == list(RESTARTABLE_INITS)
+    assert "component 1" in {t.get("name") for t in figures["msel.restarts_best"]["data"]}
+    text = " ".join(md.value for md in page.markdown)
+    assert re.search(r"ended at \*\*\d+ different log-likelihood", text)
+    table = page.dataframe[1].value
+    assert list(table["initialisation"]) == list(RESTARTABLE_INITS)
+
+
+def test_old_faithful_two_components_beat_one(page):
+    figures = charts(page)
+    assert "msel.faithful_1" in figures and "msel.faithful_2" in figures
+    bics = [float(value) for value in metric_values(page, "BIC")[-2:]]
+    assert bics[1] < bics[0] - 100
+    text = " ".join(md.value for md in page.markdown)
+    assert "lower the BIC by" in text
+    faithful_table = page.dataframe[-1].value
+    assert list(faithful_table["K"]) == [1, 2]
+
+
+def test_show_controls_change_the_drawn_fit(run_app):
+    at = run_app(PAGE)
+    at.select_slider(key="msel.show_k").set_value(5).run()
+    at.segmented_control(key="msel.show_cov").set_value("spherical").run()
+    assert not at.exception
+    figure = charts(at)["msel.chosen_fit"]
+    names = {trace.get("name") for trace in figure["data"]}
+    assert "component 5" in names and "component 6" not in names
+    assert param(at, "k") == "5" and param(at, "cov") == "spherical"
+    # the chosen model gets a ring on both criterion charts
+    bic = charts(at)["msel.bic_chart"]
+    (ring,) = [t for t in bic["data"] if t.get("name") == "shown below"]
+    assert ring["x"] == [5]
+
+
+def test_fitting_controls_refit_and_the_grid_is_cached(run_app):
+    at = run_app(PAGE)
+    at.sidebar.slider(key="msel.k_max").set_value(4).run()
+    assert charts(at)["msel.bic_chart"]["data"][0]["x"] == [1, 2, 3, 4]
+    assert any("16 models" in caption.value for caption in at.caption)
+    at.sidebar.selectbox(key="msel.init").set_value("random-points").run()
+    at.sidebar.number_input(key="msel.seed").set_value(3).run()
+    at.sidebar.select_slider(key="msel.reg").set_value(1e-3).run()
+    assert not at.exception
+    assert param(at, "init") == "random-points" and param(at, "seed") == "3"
+    assert param(at, "reg") == "0.001"
+    assert any("from random-points (seed 3)" in caption.value for caption in at.caption)
+    # an unrelated control (presentation mode) reuses every fit from the cache
+    from ui import selection_controls
+
+    calls = []
+    original = selection_controls.fit_covariance_types
+    selection_controls.fit_covariance_types = lambda *a, **k: calls.append(a) or original(*a, **k)
+    try:
+        at.sidebar.toggle(key="presentation").set_value(True).run()
+    finally:
+        selection_controls.fit_covariance_types = original
+    assert not at.exception and calls == []
+
+
+def test_restart_controls(run_app):
+    at = run_app(PAGE)
+    at.select_slider(key="msel.restart_k").set_value(2).run()
+    at.selectbox(key="msel.restart_cov").set_value("diag").run()
+    at.selectbox(key="msel.restart_init").set_value("k-means++").run()
+    at.select_slider(key="msel.restart_n").set_value(5).run()
+    assert not at.exception
+    histogram = charts(at)["msel.restarts_histogram"]
+    assert len(decode(histogram["data"][0]["x"])) == 5
+    assert any("5 starts of k-means++" in md.value for md in at.markdown)
+    comparison = charts(at)["msel.init_comparison"]
+    assert all(len(decode(trace["y"])) == 5 for trace in comparison["data"])
+
+
+def test_one_dimensional_data_and_the_faithful_switch(run_app):
+    at = run_app(PAGE)
+    at.sidebar.segmented_control(key="msel.dimension").set_value(1).run()
+    assert not at.exception
+    assert at.sidebar.selectbox(key="msel1d.dataset").value == "tutorial-1d"
+    bic = charts(at)["msel.bic_chart"]
+    assert [trace["name"] for trace in bic["data"][:2]] == ["full", "tied"]
+    assert "histogram (density)" in {t.get("name") for t in charts(at)["msel.chosen_fit"]["data"]}
+    (link,) = [md.value for md in at.markdown if "Step through this fit" in md.value]
+    assert "EM_in_1-D?" in link
+    at.sidebar.selectbox(key="msel1d.dataset").set_value("faithful-eruptions").run()
+    assert param(at, "dataset") == "faithful-eruptions"
+    at.segmented_control(key="msel.faithful").set_value("faithful-eruptions").run()
+    assert not at.exception
+    figure = charts(at)["msel.faithful_2"]
+    assert "histogram (density)" in {t.get("name") for t in figure["data"]}
+
+
+def test_a_deep_link_opens_the_chosen_fit(run_app):
+    at = run_app(PAGE, {"dataset": "faithful", "k": "2", "cov": "full", "init": "k-means++",
+                        "seed": "5", "reg": "0.001"})
+    assert not at.exception and not at.warning
+    assert at.select_slider(key="msel.show_k").value == 2
+    assert at.segmented_control(key="msel.show_cov").value == "full"
+    assert at.sidebar.selectbox(key="msel.init").value == "k-means++"
+    assert at.sidebar.select_slider(key="msel.reg").value == 1e-3
+    assert param(at, "dataset") == "faithful" and param(at, "seed") == "5"
+
+
+def test_bad_link_values_are_reported_and_replaced(run_app):
+    at = run_app(PAGE, {"dataset": "nope", "k": "99", "init": "given-means", "reg": "0.05",
+                        "cov": "round"})
+    assert not at.exception
+    (warning,) = at.warning
+    for fragment in ("dataset='nope'", "k='99'", "init='given-means'", "reg=0.05", "cov='round'"):
+        assert fragment in warning.value
+    assert at.sidebar.select_slider(key="msel.reg").value == 0.1
+    assert param(at, "dataset") == "tutorial-2d"
+    # the warning stays while the view is the link's, and goes once a setting changes
+    at.select_slider(key="msel.show_k").set_value(2).run()
+    assert at.warning
+    at.sidebar.number_input(key="msel.seed").set_value(1).run()
+    assert not at.warning
+
+
+def test_too_many_points_are_refused_with_a_clear_message(run_app):
+    at = run_app(PAGE, {"dataset": "blobs", "n": "50000"})
+    assert not at.exception
+    (error,) = at.error
+    assert "50,000 points" in error.value and "at most 20,000" in error.value
+    assert not at.get("plotly_chart")

@@ -1,0 +1,154 @@
+"""The evaluation traces typeset in LaTeX, as on a lecture slide (pure: no Streamlit).
+
+The rules of :mod:`gmm_core.autodiff.rules` are produced as code-like text (``w3_dot``,
+``x1_bar``, ``cos(x1) * x1_dot``, ``w1 ** 2``); :func:`to_latex` turns that small language into
+KaTeX: ``\\dot w_{3}``, ``\\bar x_{1}``, ``\\cos(x_{1})\\,\\dot x_{1}``, ``w_{1}^{2}``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gmm_core.autodiff.expression import Expression, Operand
+from gmm_core.autodiff.rules import adjoint_terms, combine_terms, tangent_text
+from gmm_core.autodiff.sweeps import ForwardSweep, ReverseSweep
+
+__all__ = ["forward_trace_latex", "latex_number", "reverse_trace_latex", "to_latex"]
+
+_TOKEN = re.compile(r"\*\*|[A-Za-z_][A-Za-z0-9_]*|\d+\.?\d*(?:e[+-]?\d+)?|\S")
+_ATOM = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\d+\.?\d*(?:e[+-]?\d+)?")
+_FUNCTIONS = {"sin": r"\sin", "cos": r"\cos", "tan": r"\tan", "exp": r"\exp", "log": r"\log",
+              "tanh": r"\tanh", "sqrt": r"\operatorname{sqrt}", "abs": r"\operatorname{abs}",
+              "sign": r"\operatorname{sign}", "pi": r"\pi", "e": "e"}
+
+
+def _name(identifier: str) -> str:
+    """``x1`` -> ``x_{1}``, ``w3_dot`` -> ``\\dot w_{3}``, ``alpha`` -> ``\\mathit{alpha}``."""
+    accent = ""
+    for suffix, command in (("_dot", r"\dot"), ("_bar", r"\bar")):
+        if identifier.endswith(suffix):
+            identifier, accent = identifier[: -len(suffix)], command
+    match = re.fullmatch(r"([A-Za-z])([0-9]+)", identifier)
+    if match:
+        body = f"{match.group(1)}_{{{match.group(2)}}}"
+        return f"{accent}{{{match.group(1)}}}_{{{match.group(2)}}}" if accent else body
+    if len(identifier) == 1:
+        return f"{accent}{{{identifier}}}" if accent else identifier
+    escaped = identifier.replace("_", "\\_")
+    body = rf"\mathit{{{escaped}}}"
+    return f"{accent}{{{body}}}" if accent else body
+
+
+def latex_number(value: float) -> str:
+    """Six significant digits; powers of ten as ``\\cdot 10^{-5}``."""
+    value = float(value)
+    if value == 0.0:
+        return "0"
+    text = f"{value:.6g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return rf"{mantissa} \cdot 10^{{{int(exponent)}}}"
+    return text
+
+
+def _tokens_to_latex(tokens: list[str]) -> str:
+    pieces: list[str] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token == "**":
+            # the exponent is the next token, a signed number, or a parenthesised group
+            index += 1
+            if tokens[index] == "(":
+                depth, end = 0, index
+                while True:
+                    depth += {"(": 1, ")": -1}.get(tokens[end], 0)
+                    if depth == 0:
+                        break
+                    end += 1
+                exponent = _tokens_to_latex(tokens[index + 1:end])
+                index = end
+            else:
+                exponent = _tokens_to_latex([tokens[index]])
+            pieces.append(f"^{{{exponent}}}")
+        elif token == "*":
+            pieces.append(r"\cdot ")
+        elif token in _FUNCTIONS:
+            pieces.append(_FUNCTIONS[token])
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", token):
+            pieces.append(_name(token))
+        elif re.fullmatch(r"\d.*", token):
+            pieces.append(latex_number(float(token)) if "e" in token else token)
+        elif token == "/" and pieces and _ATOM.fullmatch(tokens[index - 1]) \
+                and index + 1 < len(tokens) and _ATOM.fullmatch(tokens[index + 1]):
+            # a / b between two names or numbers: a fraction, as written by hand
+            numerator = pieces.pop()
+            index += 1
+            pieces.append(rf"\frac{{{numerator}}}{{{_tokens_to_latex([tokens[index]])}}}")
+        elif token in "+-/":
+            pieces.append(f" {token} ")
+        else:
+            pieces.append(token)
+        index += 1
+    return "".join(pieces)
+
+
+def to_latex(code: str) -> str:
+    """KaTeX for an expression of the rules' code-like language (see the module docstring)."""
+    return _tokens_to_latex(_TOKEN.findall(code))
+
+
+def _code_name(operand: Operand) -> str:
+    if operand.is_constant and operand.text.startswith("-"):
+        return f"({operand.text})"
+    return operand.name
+
+
+def _dot(name: str) -> str:
+    return f"{name}_dot"
+
+
+def _bar(name: str) -> str:
+    return f"{name}_bar"
+
+
+def _aligned(rows: list[str]) -> str:
+    return r"\begin{aligned}" + r" \\[3pt] ".join(rows) + r"\end{aligned}"
+
+
+def forward_trace_latex(expression: Expression, sweep: ForwardSweep) -> str:
+    """Two aligned columns: each step with its value, and its tangent rule with its value."""
+    rows = []
+    for name in expression.used_variables:
+        rows.append(rf"{_name(name)} &= {latex_number(sweep.point[name])} &\qquad "
+                    rf"{_name(_dot(name))} &= {latex_number(sweep.input_tangents[name])}")
+    for instruction, value, tangent in zip(expression.instructions, sweep.values,
+                                           sweep.tangents, strict=True):
+        definition = to_latex(instruction.definition(_code_name))
+        rule = to_latex(tangent_text(instruction, dot=_dot, name_of=_code_name))
+        rows.append(
+            rf"{_name(instruction.name)} &= {definition} = \mathbf{{{latex_number(value)}}} &\qquad "
+            rf"{_name(_dot(instruction.name))} &= {rule} = "
+            rf"\mathbf{{{latex_number(tangent)}}}")
+    return _aligned(rows)
+
+
+def reverse_trace_latex(expression: Expression, sweep: ReverseSweep) -> str:
+    """The adjoint sweep from the output back to the inputs, each rule with its value."""
+    rows = []
+    output = expression.output
+    for instruction, adjoint in reversed(list(zip(expression.instructions, sweep.adjoints,
+                                                  strict=True))):
+        name = instruction.name
+        if output.kind == "slot" and name == output.name:
+            rule = r"\partial f / \partial f"
+        else:
+            terms = adjoint_terms(expression.instructions, name, bar=_bar, name_of=_code_name)
+            rule = to_latex(combine_terms(terms, factor_first=True))
+        rows.append(rf"{_name(_bar(name))} &= {rule} = \mathbf{{{latex_number(adjoint)}}}")
+    for name in expression.used_variables:
+        terms = adjoint_terms(expression.instructions, name, bar=_bar, name_of=_code_name)
+        rule = to_latex(combine_terms(terms, factor_first=True)) if terms else "1"
+        rows.append(rf"{_name(_bar(name))} &= {rule} = "
+                    rf"\mathbf{{{latex_number(sweep.gradient[name])}}}")
+    return _aligned(rows)

@@ -1,0 +1,72 @@
+"""All figure builders in one import (pure Plotly, no Streamlit).
+
+``from ui.figures import mixture_figure_2d, mixture_figure_1d, log_likelihood_figure, ...``
+The pieces live in ``figures_common`` (palette, colours, sizes, log-likelihood chart, bars),
+``figures_2d`` (points, ellipses, means, contours) and ``figures_1d`` (histogram, densities, rug).
+"""
+
+from ui.figures_1d import (
+    component_densities,
+    histogram_density,
+    mixture_figure_1d,
+)
+from ui.figures_2d import (
+    data_ranges,
+    density_contour_trace,
+    ellipse_outline,
+    ellipse_traces,
+    means_traces,
+    mixture_figure_2d,
+    points_trace,
+    probe_trace,
+)
+from ui.figures_common import (
+    PALETTE_HEX,
+    PALETTE_RGB,
+    UNASSIGNED_HEX,
+    FigureStyle,
+    axis,
+    base_layout,
+    blend_colours,
+    component_hex,
+    component_label,
+    decrease_indices,
+    encode_colours,
+    figure_style,
+    log_likelihood_figure,
+    make_figure,
+    membership_bar_figure,
+    point_marker,
+    stack_figures,
+)
+
+__all__ = [
+    "PALETTE_HEX",
+    "PALETTE_RGB",
+    "UNASSIGNED_HEX",
+    "FigureStyle",
+    "axis",
+    "base_layout",
+    "blend_colours",
+    "component_densities",
+    "component_hex",
+    "component_label",
+    "data_ranges",
+    "decrease_indices",
+    "density_contour_trace",
+    "ellipse_outline",
+    "ellipse_traces",
+    "encode_colours",
+    "figure_style",
+    "histogram_density",
+    "log_likelihood_figure",
+    "make_figure",
+    "means_traces",
+    "membership_bar_figure",
+    "mixture_figure_1d",
+    "mixture_figure_2d",
+    "point_marker",
+    "points_trace",
+    "probe_trace",
+    "stack_figures",
+]

@@ -1,0 +1,439 @@
+"""Shared pieces of every figure: the component palette, point colours, sizes for projection,
+the log-likelihood chart and the membership bars.
+
+Pure Plotly (no Streamlit). Figures are built as plain dicts and wrapped with
+``go.Figure(spec, _validate=False)``: Plotly's per-value validation costs tens of milliseconds
+per 10,000 points and the dicts below are correct by construction. Large arrays are float32 or
+small integers, which Plotly serialises as compact binary.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+from _plotly_utils.utils import convert_to_base64
+
+# Okabe & Ito's colour-blind-safe palette (minus its grey-ish black first), then two colours from
+# Paul Tol's muted scheme for K = 9 and 10. Component k is always PALETTE_HEX[k].
+PALETTE_HEX = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#D55E00",  # vermillion
+    "#56B4E9",  # sky blue
+    "#F0E442",  # yellow
+    "#000000",  # black
+    "#882255",  # wine (Tol)
+    "#999933",  # olive (Tol)
+)
+PALETTE_RGB = np.array(
+    [[int(code[i : i + 2], 16) / 255.0 for i in (1, 3, 5)] for code in PALETTE_HEX]
+)
+# Points before the first E-step have no responsibilities yet.
+UNASSIGNED_HEX = "#9E9E9E"
+DECREASE_HEX = "#C00000"
+
+# Above this many points use WebGL (Scattergl); below it SVG is crisper and as fast.
+WEBGL_THRESHOLD = 2000
+
+
+def component_hex(component: int) -> str:
+    """The colour of component ``component`` (0-based), stable across every step and page."""
+    return PALETTE_HEX[component % len(PALETTE_HEX)]
+
+
+def component_rgba(component: int, alpha: float) -> str:
+    red, green, blue = (round(255 * c) for c in PALETTE_RGB[component % len(PALETTE_RGB)])
+    return f"rgba({red},{green},{blue},{alpha:g})"
+
+
+def component_label(component: int) -> str:
+    """How a component is named on screen: 1-based, as in the formulas."""
+    return f"component {component + 1}"
+
+
+def scatter_type(n_points: int) -> str:
+    return "scattergl" if n_points > WEBGL_THRESHOLD else "scatter"
+
+
+@dataclass(frozen=True)
+class FigureStyle:
+    """Sizes of text, markers and lines; ``presentation`` enlarges them for a lecture hall."""
+
+    font_size: int = 14
+    marker_size: float = 6.0
+    line_width: float = 2.0
+    height: int = 560
+    presentation: bool = False
+
+
+def figure_style(n_points: int, presentation: bool = False) -> FigureStyle:
+    """Marker sizes that keep N = 60 readable and N = 100,000 from becoming a solid blob."""
+    if n_points <= 300:
+        marker = 9.0
+    elif n_points <= 3000:
+        marker = 6.0
+    elif n_points <= 30_000:
+        marker = 4.0
+    else:
+        marker = 2.5
+    if presentation:
+        return FigureStyle(font_size=22, marker_size=marker * 1.6, line_width=4.0, height=680,
+                           presentation=True)
+    return FigureStyle(marker_size=marker)
+
+
+# --- point colours ---------------------------------------------------------------------------
+
+
+def blend_colours(responsibilities: np.ndarray) -> np.ndarray:
+    """Each point's colour as the responsibility-weighted mix of its components' colours.
+
+    responsibilities: (N, K), rows summing to 1. Returns (N, 3) RGB in [0, 1].
+    """
+    n_components = responsibilities.shape[1]
+    palette = PALETTE_RGB[np.arange(n_components) % len(PALETTE_RGB)]
+    return np.clip(responsibilities @ palette, 0.0, 1.0)
+
+
+def _rgb_string(rgb: np.ndarray) -> str:
+    red, green, blue = (int(round(255 * c)) for c in rgb)
+    return f"rgb({red},{green},{blue})"
+
+
+def encode_colours(responsibilities: np.ndarray, max_colours: int = 1500):
+    """Blended point colours as a small integer array plus a colorscale (Plotly's fast path).
+
+    responsibilities: (N, K). Each row is rounded to multiples of 1/32 (coarser if more than
+    ``max_colours`` different mixtures occur), so a point owned by one component gets exactly
+    that component's colour and only the mixtures that occur enter the colorscale. Returns
+    (codes (N,) uint16, colorscale [[position, "rgb(...)"], ...], cmax): marker.color = codes
+    with cmin = 0 and cmax draws each point in the blend of its rounded responsibilities.
+    """
+    n_components = responsibilities.shape[1]
+    for levels in (32, 16, 8, 4, 2):
+        rounded = np.rint(responsibilities * levels).astype(np.int64)
+        # One integer per mixture: the rounded responsibilities as digits in base levels + 1.
+        keys = rounded @ ((levels + 1) ** np.arange(n_components, dtype=np.int64))
+        unique_keys, first, codes = np.unique(keys, return_index=True, return_inverse=True)
+        if len(unique_keys) <= max_colours:
+            break
+    mixtures = rounded[first] / levels
+    # Rounding may leave a row summing to slightly more or less than 1; renormalise it so the
+    # colour's brightness does not depend on the rounding.
+    mixtures /= np.maximum(mixtures.sum(axis=1, keepdims=True), 1e-12)
+    colours = blend_colours(mixtures)
+    codes = codes.astype(np.uint16).reshape(-1)
+    if len(unique_keys) == 1:
+        colour = _rgb_string(colours[0])
+        return codes, [[0.0, colour], [1.0, colour]], 1
+    top = len(unique_keys) - 1
+    colorscale = [[index / top, _rgb_string(colour)] for index, colour in enumerate(colours)]
+    return codes, colorscale, top
+
+
+def point_marker(responsibilities: np.ndarray | None, style: FigureStyle, *,
+                 hard_labels: bool = False, symbol: str | None = None) -> dict:
+    """The ``marker`` dict of a point trace coloured by responsibilities.
+
+    responsibilities: (N, K) or None (no E-step yet: every point grey). With ``hard_labels``
+    each point takes the colour of its most responsible component.
+    """
+    marker: dict = {"size": style.marker_size}
+    if symbol:
+        marker["symbol"] = symbol
+    if responsibilities is None:
+        marker["color"] = UNASSIGNED_HEX
+        return marker
+    n_components = responsibilities.shape[1]
+    if hard_labels:
+        codes = np.argmax(responsibilities, axis=1).astype(np.uint16)
+        top = max(n_components - 1, 1)
+        colorscale = []
+        for component in range(max(n_components, 2)):
+            colour = component_hex(min(component, n_components - 1))
+            colorscale.append([component / top, colour])
+        cmax = top
+    else:
+        codes, colorscale, cmax = encode_colours(responsibilities)
+    marker.update(color=codes, colorscale=colorscale, cmin=0, cmax=cmax, showscale=False)
+    return marker
+
+
+def responsibility_hover(responsibilities: np.ndarray | None, coordinates: str):
+    """(customdata, hovertemplate) showing a point's responsibilities in percent.
+
+    responsibilities: (N, K) or None. customdata is (N, K) uint8 percentages: a quarter of the
+    bytes of float32, and a hover needs no more precision than that.
+    """
+    if responsibilities is None:
+        return None, coordinates + "<br>no responsibilities yet (run an E-step)<extra></extra>"
+    percentages = np.rint(100.0 * responsibilities).astype(np.uint8)
+    lines = [
+        f"r<sub>{k + 1}</sub> = %{{customdata[{k}]}}%"
+        for k in range(responsibilities.shape[1])
+    ]
+    return percentages, coordinates + "<br>" + "<br>".join(lines) + "<extra></extra>"
+
+
+def base_layout(style: FigureStyle, *, height: int | None = None) -> dict:
+    """Margins, fonts and the legend shared by every figure."""
+    return {
+        "height": height or style.height,
+        "font": {"size": style.font_size},
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.01, "xanchor": "left", "x": 0,
+                   "font": {"size": style.font_size}},
+        "hoverlabel": {"font": {"size": style.font_size}},
+        # Keeps zoom and legend clicks when the next step redraws the figure.
+        "uirevision": "keep",
+    }
+
+
+def axis(style: FigureStyle, title: str, **settings) -> dict:
+    """An axis dict whose title and tick labels follow the style's font size (the Streamlit
+    theme would otherwise keep tick labels small in presentation mode)."""
+    return {"title": {"text": title, "font": {"size": style.font_size}},
+            "tickfont": {"size": max(style.font_size - 2, 10)}, **settings}
+
+
+def _moved_reference(reference: str, axis_suffix: str) -> str:
+    """An xref/yref of the lower figure once it sits on the second pair of axes."""
+    if reference == "paper":
+        return axis_suffix + " domain"
+    if reference in ("x", "y"):
+        return reference + axis_suffix[1:]
+    return reference
+
+
+def stack_figures(top: go.Figure, bottom: go.Figure, *, bottom_height: int,
+                  bottom_title: str = "", gap_px: int = 70) -> go.Figure:
+    """One figure with ``top`` above ``bottom`` (two SpecFigures): a single Plotly chart.
+
+    Each chart on a Streamlit page costs the browser a fixed few hundred milliseconds per
+    redraw; stacking the mixture and its log-likelihood halves that for every step. The bottom
+    figure's traces move to axes x2/y2 (its shapes and annotations follow), its traces leave
+    the legend, and ``bottom_title`` is written above it.
+    """
+    top_spec, bottom_spec = top.spec, bottom.spec
+    top_layout, bottom_layout = dict(top_spec["layout"]), bottom_spec["layout"]
+    height = top_layout["height"] + gap_px + bottom_height
+    bottom_share = bottom_height / height
+    gap_share = gap_px / height
+    moved = []
+    for trace in bottom_spec["data"]:
+        trace = dict(trace, xaxis="x2", yaxis="y2", showlegend=False)
+        moved.append(trace)
+    layout = top_layout
+    layout["height"] = height
+    layout["yaxis"] = dict(top_layout.get("yaxis", {}), domain=[bottom_share + gap_share, 1.0])
+    layout["xaxis"] = dict(top_layout.get("xaxis", {}), anchor="y")
+    layout["xaxis2"] = dict(bottom_layout.get("xaxis", {}), anchor="y2")
+    layout["yaxis2"] = dict(bottom_layout.get("yaxis", {}), anchor="x2", domain=[0.0, bottom_share])
+    shapes = list(top_layout.get("shapes", []))
+    for shape in bottom_layout.get("shapes", []):
+        shapes.append(dict(shape, xref=_moved_reference(shape.get("xref", "x"), "x2"),
+                           yref=_moved_reference(shape.get("yref", "y"), "y2")))
+    annotations = list(top_layout.get("annotations", []))
+    for note in bottom_layout.get("annotations", []):
+        annotations.append(dict(note, xref=_moved_reference(note.get("xref", "x"), "x2"),
+                                yref=_moved_reference(note.get("yref", "y"), "y2")))
+    if bottom_title:
+        annotations.append({"text": bottom_title, "xref": "paper", "yref": "paper", "x": 0,
+                            "y": bottom_share + 0.2 * gap_share, "xanchor": "left",
+                            "yanchor": "bottom", "showarrow": False,
+                            "font": top_layout.get("font", {})})
+    layout["shapes"], layout["annotations"] = shapes, annotations
+    return make_figure({"data": list(top_spec["data"]) + moved, "layout": layout})
+
+
+def _copy_containers(value):
+    """A copy of nested dicts and lists that shares the (immutable here) leaves and arrays."""
+    if isinstance(value, dict):
+        return {key: _copy_containers(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_copy_containers(item) for item in value]
+    return value
+
+
+class SpecFigure(go.Figure):
+    """A ``go.Figure`` made from a trusted figure dict, built into Plotly objects only if used.
+
+    ``st.plotly_chart`` only calls ``to_dict()``, which returns the dict itself: constructing
+    Plotly's object tree costs 2-3 ms per trace even without validation, 30-40 ms for a 2-D
+    mixture figure, on every rerun. Any other use (``fig.data``, ``fig.add_trace(...)``,
+    ``fig.update_layout(...)``) first builds the full figure, so it behaves as a go.Figure.
+    """
+
+    def __init__(self, spec: dict):
+        object.__setattr__(self, "_spec", spec)
+        object.__setattr__(self, "_materialised", False)
+
+    def __getattr__(self, name: str):
+        # Reached only for attributes that do not exist yet: go.Figure's internals before
+        # the figure is built. Build it once, then look again.
+        if name.startswith("__") or name in ("_spec", "_materialised") or self._materialised:
+            raise AttributeError(name)
+        object.__setattr__(self, "_materialised", True)
+        go.Figure.__init__(self, self._spec, _validate=False)
+        return getattr(self, name)
+
+    @property
+    def spec(self) -> dict:
+        """The dict this figure was made from, numpy arrays and all (for tests and reuse)."""
+        return self._spec
+
+    def to_dict(self) -> dict:
+        """The figure as a dict, numpy arrays encoded as typed arrays (as go.Figure does)."""
+        if self._materialised:
+            return super().to_dict()
+        copied = _copy_containers(self._spec)
+        # Numeric arrays travel as base64 typed arrays: 4 bytes per float32 instead of ~10.
+        convert_to_base64(copied)
+        return copied
+
+    def to_plotly_json(self) -> dict:
+        return self.to_dict()
+
+
+def make_figure(spec: dict) -> go.Figure:
+    """Wrap a figure dict as a go.Figure without Plotly's per-value validation or object
+    construction (see ``SpecFigure``); the dict must be a correct Plotly figure."""
+    return SpecFigure(spec)
+
+
+# --- the log-likelihood chart ------------------------------------------------------------------
+
+
+def log_likelihood_figure(
+    log_likelihoods: Sequence[float],
+    kinds: Sequence[str],
+    current: int,
+    style: FigureStyle,
+    *,
+    lower_bounds: Sequence[float | None] | None = None,
+    status: str = "running",
+    height: int = 320,
+) -> go.Figure:
+    """Total log-likelihood after every half-step, with the current one marked.
+
+    log_likelihoods: (S,) one per half-step (non-finite values, from a collapse, leave a gap);
+    kinds: (S,) "start" | "E" | "M"; current: index of the half-step on screen; lower_bounds:
+    (S,) the ELBO with the displayed responsibilities (None where undefined); status: the
+    run's status, "converged" adds a label at the end. Decreases are drawn in red.
+    """
+    values = np.array([v if v is not None else math.nan for v in log_likelihoods], dtype=float)
+    steps = np.arange(len(values))
+    finite = np.isfinite(values)
+    shown = np.where(finite, values, np.nan)
+    kind_names = {"start": "start", "E": "E-step", "M": "M-step"}
+    hover = [f"half-step {i}: {kind_names.get(kind, kind)}" for i, kind in enumerate(kinds)]
+    traces = [{
+        "type": "scatter", "x": steps, "y": shown, "mode": "lines+markers",
+        "name": "log-likelihood",
+        "line": {"color": "#333333", "width": style.line_width},
+        "marker": {
+            "size": style.marker_size + 2,
+            "color": ["#333333" if kind != "E" else "white" for kind in kinds],
+            "line": {"color": "#333333", "width": 1.5},
+        },
+        "text": hover,
+        "hovertemplate": "%{text}<br>log-likelihood %{y:.4f}<extra></extra>",
+    }]
+    if lower_bounds is not None:
+        bounds = np.array([b if b is not None else math.nan for b in lower_bounds], dtype=float)
+        if np.any(np.isfinite(bounds)):
+            traces.append({
+                "type": "scatter", "x": steps, "y": np.where(np.isfinite(bounds), bounds, np.nan),
+                "mode": "lines", "name": "lower bound (ELBO)",
+                "line": {"color": "#0072B2", "width": style.line_width * 0.75, "dash": "dot"},
+                "hovertemplate": "lower bound %{y:.4f}<extra></extra>",
+            })
+    decreased = decrease_indices(values)
+    if decreased:
+        traces.append({
+            "type": "scatter", "x": decreased, "y": values[decreased], "mode": "markers",
+            "name": "decrease!",
+            "marker": {"size": style.marker_size + 8, "color": DECREASE_HEX, "symbol": "x"},
+            "hovertemplate": "the log-likelihood decreased here<extra></extra>",
+        })
+    current = int(np.clip(current, 0, max(len(values) - 1, 0)))
+    if len(values) and finite[current]:
+        traces.append({
+            "type": "scatter", "x": [current], "y": [values[current]], "mode": "markers",
+            "name": "now", "showlegend": False,
+            "marker": {"size": style.marker_size + 10, "color": "rgba(0,0,0,0)",
+                       "line": {"color": "#D55E00", "width": 3}},
+            "hovertemplate": "current half-step<extra></extra>",
+        })
+    layout = base_layout(style, height=height)
+    layout.update(
+        xaxis=axis(style, "half-step (start, E, M, E, M, ...)", rangemode="tozero",
+                   range=[-0.5, max(len(values) - 0.5, 4.5)]),
+        yaxis=axis(style, "log-likelihood", tickformat=".6~g"),
+        shapes=[{"type": "line", "xref": "x", "yref": "paper", "x0": current, "x1": current,
+                 "y0": 0, "y1": 1, "line": {"color": "#D55E00", "width": 2, "dash": "dash"}}],
+        annotations=_log_likelihood_annotations(values, steps, status, style),
+    )
+    return make_figure({"data": traces, "layout": layout})
+
+
+def decrease_indices(values: np.ndarray, rtol: float = 1e-10) -> list[int]:
+    """Half-steps whose log-likelihood fell below the previous one by more than round-off."""
+    values = np.asarray(values, dtype=float)
+    found = []
+    for index in range(1, len(values)):
+        before, after = values[index - 1], values[index]
+        if math.isfinite(before) and math.isfinite(after):
+            if after < before - rtol * max(abs(before), 1.0):
+                found.append(index)
+    return found
+
+
+def _log_likelihood_annotations(values, steps, status, style):
+    annotations = []
+    if not len(values):
+        return annotations
+    last = len(values) - 1
+    if status == "converged" and math.isfinite(values[last]):
+        annotations.append({"x": steps[last], "y": values[last], "text": "converged",
+                            "showarrow": True, "arrowhead": 2, "ax": -40, "ay": 30,
+                            "font": {"size": style.font_size}})
+    if not math.isfinite(values[last]) or status == "collapsed":
+        annotations.append({"x": steps[last], "yref": "paper", "y": 0.95,
+                            "text": "→ +∞ (a component collapsed)", "showarrow": False,
+                            "xanchor": "right", "font": {"size": style.font_size,
+                                                         "color": DECREASE_HEX}})
+    return annotations
+
+
+# --- membership probabilities of one point ----------------------------------------------------
+
+
+def membership_bar_figure(probabilities: Sequence[float], style: FigureStyle, *,
+                          title: str = "", height: int = 260) -> go.Figure:
+    """Bars of p(z = k | x) for one point, one bar per component in its colour.
+
+    probabilities: (K,), summing to 1.
+    """
+    probabilities = np.asarray(probabilities, dtype=float)
+    labels = [f"{k + 1}" for k in range(len(probabilities))]
+    trace = {
+        "type": "bar", "x": labels, "y": probabilities,
+        "marker": {"color": [component_hex(k) for k in range(len(probabilities))]},
+        "text": [f"{p:.1%}" for p in probabilities], "textposition": "outside",
+        "hovertemplate": "component %{x}: %{y:.3f}<extra></extra>",
+    }
+    layout = base_layout(style, height=height)
+    layout.update(
+        title={"text": title, "font": {"size": style.font_size}},
+        xaxis=axis(style, "component", type="category"),
+        yaxis=axis(style, "p(z = k | x)", range=[0, 1.15]),
+        showlegend=False,
+    )
+    return make_figure({"data": [trace], "layout": layout})

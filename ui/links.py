@@ -1,0 +1,419 @@
+"""Deep links: the query string of a stepper page <-> a validated ``ViewSettings``.
+
+A link is user input (a lecturer types it, a student edits it), so every value is checked.
+A bad value never raises: it is replaced by its default and reported in plain words, e.g.
+"k=abc is not a whole number from 1 to 10; using 3".
+
+This module is pure Python (no Streamlit import) so that it can be fuzzed.
+
+Query parameters (the names are part of the UI vocabulary, see DESIGN.md):
+
+``dataset, n, k, cov, init, seed, reg, step`` plus the extras needed to reproduce a view
+exactly: ``centres, spread, stretch, dseed`` (blob generator), ``cols`` (columns of a table
+preset), ``std`` (standardise), ``tol``, ``iter`` (maximum iterations) and ``means``
+(hand-placed initial means, "x1,y1;x2,y2").
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from urllib.parse import urlencode
+
+K_MIN, K_MAX = 1, 10
+N_MIN, N_MAX = 10, 100_000
+SEED_MAX = 2**31 - 1
+REG_MAX = 100.0
+TOL_MIN, TOL_MAX = 1e-12, 1.0
+MAX_ITER_MAX = 1000
+STEP_MAX = 2 * MAX_ITER_MAX + 1
+SPREAD_MIN, SPREAD_MAX = 0.05, 10.0
+STRETCH_MIN, STRETCH_MAX = 0.1, 10.0
+MAX_VALUE_CHARS = 2000
+
+COVARIANCE_TYPES_2D = ("full", "tied", "diag", "spherical")
+# In 1-D a "full", "diag" or "spherical" covariance is the same thing: one variance per component.
+COVARIANCE_TYPES_1D = ("full", "tied")
+COVARIANCE_LABELS_1D = {"full": "own variance per component", "tied": "one shared variance"}
+_COVARIANCE_ALIASES_1D = {"own": "full", "shared": "tied", "diag": "full", "spherical": "full"}
+
+INIT_METHODS = ("random-responsibilities", "random-points", "k-means++", "k-means", "given-means")
+
+# Streamlit itself may add these to a URL; they are not ours to report.
+_FOREIGN_PARAMETERS = frozenset({"embed", "embed_options"})
+
+
+@dataclass(frozen=True)
+class LinkSpec:
+    """What a page accepts: its dimension, its data sets and their column choices.
+
+    n_features: 1 or 2. dataset_keys: the preset keys valid on this page (without "csv").
+    blob_dataset: the key of the blob generator ("blobs" or "blobs-1d").
+    column_choices: dataset key -> the column names a user may pick from (penguins, iris).
+    """
+
+    n_features: int
+    dataset_keys: tuple[str, ...]
+    default_dataset: str
+    blob_dataset: str
+    column_choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def covariance_types(self) -> tuple[str, ...]:
+        return COVARIANCE_TYPES_1D if self.n_features == 1 else COVARIANCE_TYPES_2D
+
+
+@dataclass(frozen=True)
+class ViewSettings:
+    """Everything that determines what a stepper page shows.
+
+    Data: dataset (preset key or "csv"), and for the blob generator n, centres (true number of
+    blobs), spread, stretch, data_seed; columns (for table presets); standardise.
+    Model: k, cov (covariance type), init, seed, reg (reg_covar), tol, max_iter, means
+    (hand-placed initial means, K tuples of D floats, only with init="given-means").
+    View: step (the half-step index shown).
+    """
+
+    dataset: str
+    n: int = 500
+    centres: int = 3
+    spread: float = 1.0
+    stretch: float = 1.0
+    data_seed: int = 0
+    columns: tuple[str, ...] | None = None
+    standardise: bool = False
+    k: int = 3
+    cov: str = "full"
+    init: str = "k-means++"
+    seed: int = 0
+    reg: float = 1e-6
+    tol: float = 1e-3
+    max_iter: int = 100
+    means: tuple[tuple[float, ...], ...] | None = None
+    step: int = 0
+
+    def run_key(self) -> tuple:
+        """The model part of the settings, as a hashable key (the data is keyed separately)."""
+        return (self.k, self.cov, self.init, self.seed, self.reg, self.tol, self.max_iter,
+                self.means)
+
+
+def default_settings(spec: LinkSpec) -> ViewSettings:
+    """The view a page shows when its URL has no query string."""
+    return ViewSettings(dataset=spec.default_dataset)
+
+
+# --- small parsers: each returns (value, problem or None) -----------------------------------
+
+
+def _shown(text: str) -> str:
+    """A user's value, shortened so that a pasted novel does not flood the page."""
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def parse_int(name: str, text: str, low: int, high: int, default: int):
+    value = None
+    try:
+        value = int(text.strip())
+    except ValueError:
+        try:
+            number = float(text.strip())
+            if math.isfinite(number) and number.is_integer():
+                value = int(number)
+        except ValueError:
+            pass
+    if value is None or not low <= value <= high:
+        return default, (
+            f"{name}={_shown(text)} is not a whole number from {low} to {high}; using {default}"
+        )
+    return value, None
+
+
+def parse_float(name: str, text: str, low: float, high: float, default: float, *,
+                 low_inclusive: bool = True):
+    try:
+        value = float(text.strip())
+    except ValueError:
+        value = math.nan
+    above_low = value >= low if low_inclusive else value > low
+    if not (math.isfinite(value) and above_low and value <= high):
+        bound = "at least" if low_inclusive else "above"
+        return default, (
+            f"{name}={_shown(text)} is not a number {bound} {low:g} and at most {high:g}; "
+            f"using {default:g}"
+        )
+    return value, None
+
+
+def _parse_bool(name: str, text: str, default: bool):
+    lowered = text.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True, None
+    if lowered in {"0", "false", "no", "off"}:
+        return False, None
+    return default, f"{name}={_shown(text)} is not 1 or 0 (true or false); using {int(default)}"
+
+
+def parse_means(text: str, n_features: int, max_components: int = K_MAX):
+    """Hand-typed means "x1, y1; x2, y2" (2-D) or "x1; x2" / "x1, x2" (1-D).
+
+    Returns (means, problem): means is a tuple of K tuples of n_features floats, or None with
+    a problem saying what is wrong and what to type instead.
+    """
+    example = "-2; 0; 3" if n_features == 1 else "-2, 1; 0, 0; 3, -1"
+    cleaned = text.strip().strip(";").replace("\n", ";")
+    if not cleaned:
+        return None, f"no means given: type {n_features}-D points like '{example}'"
+    if n_features == 1 and ";" not in cleaned:
+        parts = cleaned.split(",")
+    else:
+        parts = cleaned.split(";")
+    if len(parts) > max_components:
+        return None, (
+            f"{len(parts)} means given but at most {max_components} components are allowed"
+        )
+    means = []
+    for position, part in enumerate(parts, start=1):
+        pieces = [piece for piece in part.replace(",", " ").split() if piece]
+        try:
+            values = tuple(float(piece) for piece in pieces)
+        except ValueError:
+            values = ()
+        if len(values) != n_features or not all(math.isfinite(v) for v in values):
+            wanted = "one number" if n_features == 1 else "two numbers separated by a comma"
+            return None, (
+                f"mean {position} ({part.strip()[:30]!r}) is not {wanted}; "
+                f"type the means like '{example}'"
+            )
+        means.append(values)
+    return tuple(means), None
+
+
+def format_means(means: Sequence[Sequence[float]]) -> str:
+    """The inverse of ``parse_means``: "x1,y1;x2,y2" with exact (round-tripping) floats."""
+    return ";".join(",".join(repr(float(v)) for v in mean) for mean in means)
+
+
+def _parse_cov(text: str, spec: LinkSpec, default: str):
+    value = text.strip().lower()
+    if value in spec.covariance_types:
+        return value, None
+    if spec.n_features == 1 and value in _COVARIANCE_ALIASES_1D:
+        mapped = _COVARIANCE_ALIASES_1D[value]
+        if value in {"own", "shared"}:
+            return mapped, None
+        return mapped, f"cov={value} is the same as cov=full (own variance) in 1-D; using full"
+    return default, (
+        f"cov={_shown(text)} is not one of {', '.join(spec.covariance_types)}; using {default}"
+    )
+
+
+def _choice(name: str, text: str, choices: Sequence[str], default: str):
+    value = text.strip()
+    if value in choices:
+        return value, None
+    return default, f"{name}={_shown(text)} is not one of {', '.join(choices)}; using {default}"
+
+
+# --- the query string <-> ViewSettings -------------------------------------------------------
+
+
+def _last(value) -> str:
+    """st.query_params gives the last value of a repeated key; do the same for lists."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Sequence) and value and isinstance(value[-1], str):
+        return value[-1]
+    return ""
+
+
+def parse_query(query: Mapping[str, object], spec: LinkSpec):
+    """Read a page's query parameters.
+
+    query: parameter name -> value (a string, or a list of strings: the last one counts).
+    Returns (ViewSettings, problems): problems is a tuple of sentences, one per bad or ignored
+    value, each saying what was wrong and what is used instead. Never raises.
+    """
+    defaults = default_settings(spec)
+    values: dict[str, object] = {}
+    problems: list[str] = []
+    raw = {str(name): _last(value) for name, value in query.items()}
+
+    def note(result):
+        value, problem = result
+        if problem:
+            problems.append(problem)
+        return value
+
+    for name, text in raw.items():
+        if len(text) > MAX_VALUE_CHARS:
+            problems.append(f"{name}= is longer than {MAX_VALUE_CHARS} characters; ignored")
+            raw[name] = ""
+
+    known = {"dataset", "n", "centres", "spread", "stretch", "dseed", "cols", "std", "k", "cov",
+             "init", "means", "seed", "reg", "tol", "iter", "step"}
+    for name in raw:
+        if name not in known and name not in _FOREIGN_PARAMETERS:
+            problems.append(f"unknown parameter {_shown(name)} ignored")
+
+    if "dataset" in raw:
+        dataset = raw["dataset"].strip()
+        if dataset == "csv":
+            problems.append(
+                "dataset=csv cannot be reopened from a link (the file stays on the computer "
+                f"it came from); showing {defaults.dataset} instead: upload the CSV again"
+            )
+        elif dataset in spec.dataset_keys:
+            values["dataset"] = dataset
+        else:
+            problems.append(
+                f"dataset={_shown(raw['dataset'])} is not a data set of this page "
+                f"(choose from {', '.join(spec.dataset_keys)}); using {defaults.dataset}"
+            )
+    dataset = values.get("dataset", defaults.dataset)
+
+    if "k" in raw:
+        values["k"] = note(parse_int("k", raw["k"], K_MIN, K_MAX, defaults.k))
+    if dataset == spec.blob_dataset:
+        _parse_generator(raw, values, spec, defaults, note)
+    else:
+        ignored = [name for name in _GENERATOR_PARAMETERS if name in raw]
+        if ignored:
+            problems.append(f"{', '.join(ignored)} only appl{'ies' if len(ignored) == 1 else 'y'}"
+                            f" to dataset={spec.blob_dataset}; ignored")
+    if "std" in raw:
+        values["standardise"] = note(_parse_bool("std", raw["std"], defaults.standardise))
+    if "cols" in raw:
+        columns = _parse_columns(raw["cols"], dataset, spec, problems)
+        if columns is not None:
+            values["columns"] = columns
+    if "cov" in raw:
+        values["cov"] = note(_parse_cov(raw["cov"], spec, defaults.cov))
+    if "init" in raw:
+        values["init"] = note(_choice("init", raw["init"], INIT_METHODS, defaults.init))
+    if "seed" in raw:
+        values["seed"] = note(parse_int("seed", raw["seed"], 0, SEED_MAX, defaults.seed))
+    if "reg" in raw:
+        values["reg"] = note(parse_float("reg", raw["reg"], 0.0, REG_MAX, defaults.reg))
+    if "tol" in raw:
+        values["tol"] = note(parse_float("tol", raw["tol"], TOL_MIN, TOL_MAX, defaults.tol))
+    if "iter" in raw:
+        values["max_iter"] = note(parse_int("iter", raw["iter"], 1, MAX_ITER_MAX,
+                                             defaults.max_iter))
+    if "step" in raw:
+        values["step"] = note(parse_int("step", raw["step"], 0, STEP_MAX, defaults.step))
+
+    _settle_means(raw, values, spec, defaults, problems)
+    return replace(defaults, **values), tuple(problems)
+
+
+_GENERATOR_PARAMETERS = ("n", "centres", "spread", "stretch", "dseed")
+
+
+def _parse_generator(raw, values, spec: LinkSpec, defaults: ViewSettings, note) -> None:
+    """The blob generator's parameters (only read when the link asks for generated blobs)."""
+    if "n" in raw:
+        values["n"] = note(parse_int("n", raw["n"], N_MIN, N_MAX, defaults.n))
+    if "centres" in raw:
+        values["centres"] = note(parse_int("centres", raw["centres"], K_MIN, K_MAX,
+                                           defaults.centres))
+    elif "k" in raw:
+        # A link like ?dataset=blobs&k=5 reads naturally as "five blobs, five components".
+        values["centres"] = values["k"]
+    if "spread" in raw:
+        values["spread"] = note(parse_float("spread", raw["spread"], SPREAD_MIN, SPREAD_MAX,
+                                            defaults.spread))
+    if "stretch" in raw and spec.n_features > 1:
+        values["stretch"] = note(parse_float("stretch", raw["stretch"], STRETCH_MIN,
+                                             STRETCH_MAX, defaults.stretch))
+    if "dseed" in raw:
+        values["data_seed"] = note(parse_int("dseed", raw["dseed"], 0, SEED_MAX,
+                                             defaults.data_seed))
+
+
+def _parse_columns(text: str, dataset: str, spec: LinkSpec, problems: list[str]):
+    choices = spec.column_choices.get(dataset)
+    if not choices:
+        problems.append(f"cols= only applies to {', '.join(spec.column_choices) or 'no'} "
+                        f"data sets; ignored for dataset={dataset}")
+        return None
+    columns = tuple(part.strip() for part in text.split(",") if part.strip())
+    bad = [column for column in columns if column not in choices]
+    if bad or len(columns) != spec.n_features or len(set(columns)) != len(columns):
+        problems.append(
+            f"cols={_shown(text)} must be {spec.n_features} different column(s) of {dataset} "
+            f"({', '.join(choices)}); using the default columns"
+        )
+        return None
+    return columns
+
+
+def _settle_means(raw, values, spec: LinkSpec, defaults: ViewSettings, problems: list[str]):
+    """Hand-placed means fix K; without them "given-means" cannot start."""
+    init = values.get("init", defaults.init)
+    if "means" in raw:
+        if init != "given-means":
+            problems.append("means= is only used with init=given-means; ignored")
+            return
+        means, problem = parse_means(raw["means"], spec.n_features)
+        if problem:
+            problems.append(f"means: {problem}; using init={defaults.init}")
+            values["init"] = defaults.init
+            return
+        if "k" in raw and values.get("k") != len(means):
+            problems.append(f"k={raw['k'].strip()[:10]} ignored: the link places {len(means)} "
+                            f"means, so K = {len(means)}")
+        values["means"] = means
+        values["k"] = len(means)
+    elif init == "given-means":
+        problems.append(f"init=given-means needs means=x,y;x,y (the initial means); "
+                        f"using init={defaults.init}")
+        values["init"] = defaults.init
+
+
+def to_query(settings: ViewSettings, spec: LinkSpec) -> dict[str, str]:
+    """The query parameters that reproduce ``settings`` (inverse of ``parse_query``).
+
+    The main parameters are always written so that a link reads on its own; the extras only
+    when they differ from the default or matter for the chosen data set.
+    """
+    defaults = default_settings(spec)
+    query: dict[str, str] = {"dataset": settings.dataset}
+    if settings.dataset == spec.blob_dataset:
+        query["n"] = str(settings.n)
+        query["centres"] = str(settings.centres)
+        if settings.spread != defaults.spread:
+            query["spread"] = repr(settings.spread)
+        if settings.stretch != defaults.stretch and spec.n_features > 1:
+            query["stretch"] = repr(settings.stretch)
+        if settings.data_seed != defaults.data_seed:
+            query["dseed"] = str(settings.data_seed)
+    if settings.columns and settings.dataset in spec.column_choices:
+        query["cols"] = ",".join(settings.columns)
+    if settings.standardise:
+        query["std"] = "1"
+    query["k"] = str(settings.k)
+    query["cov"] = settings.cov
+    query["init"] = settings.init
+    if settings.init == "given-means" and settings.means:
+        query["means"] = format_means(settings.means)
+    query["seed"] = str(settings.seed)
+    query["reg"] = repr(settings.reg)
+    if settings.tol != defaults.tol:
+        query["tol"] = repr(settings.tol)
+    if settings.max_iter != defaults.max_iter:
+        query["iter"] = str(settings.max_iter)
+    query["step"] = str(settings.step)
+    return query
+
+
+def link_url(base_url: str, query: Mapping[str, str]) -> str:
+    """A shareable address: ``base_url`` (page URL without query) + the encoded query."""
+    base = base_url.split("?", 1)[0].split("#", 1)[0]
+    return f"{base}?{urlencode(dict(query), safe=',;')}"
+
+
+def settings_fields() -> tuple[str, ...]:
+    """The names of ViewSettings' fields (the session-state keys of the stepper pages)."""
+    return tuple(f.name for f in fields(ViewSettings))
