@@ -313,7 +313,8 @@ def stepper_query(spec: MixtureSpec, n_samples: int, seed: int) -> dict[str, str
         "dataset": GENERATED_DATASET,
         "spec": encode_spec(spec),
         "n": str(int(n_samples)),
-        "seed": str(int(seed)),
+        # dseed is the stepper's data seed; its `seed` is EM's starting seed.
+        "dseed": str(int(seed)),
         "k": str(spec.n_components),
     }
 

@@ -174,8 +174,8 @@ def test_sample_size_and_seed_are_checked(n, seed):
 def test_the_stepper_link_carries_everything_needed_to_rebuild_the_sample():
     query = stepper_query(THREE, 400, 9)
     assert query == {"dataset": "generated", "spec": encode_spec(THREE), "n": "400",
-                     "seed": "9", "k": "3"}
-    rebuilt = sample_spec(decode_spec(query["spec"]), int(query["n"]), int(query["seed"]))
+                     "dseed": "9", "k": "3"}
+    rebuilt = sample_spec(decode_spec(query["spec"]), int(query["n"]), int(query["dseed"]))
     np.testing.assert_array_equal(rebuilt.X, sample_spec(THREE, 400, 9).X)
 
 

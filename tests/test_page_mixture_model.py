@@ -167,7 +167,7 @@ def test_n_and_seed_choose_the_sample(page):
     button(page, "Draw 1").click().run()
     first = trace(charts(page)[0], "sample")
     page.number_input(key=model_controls.SEED_KEY).set_value(5).run()
-    assert stepper_link(page)[1]["seed"] == "5" and query_value(page, "seed") == "5"
+    assert stepper_link(page)[1]["dseed"] == "5" and query_value(page, "seed") == "5"
     other = trace(charts(page)[0], "sample")
     assert not np.array_equal(array(first["x"]), array(other["x"]))
 

@@ -231,6 +231,8 @@ def test_stepper_keeps_its_half_step_through_bad_input(script, prefix):
     _rerun(app)
     assert "reg_covar='1,5e-3' is not a number" in _errors(app)
     assert "using 1e-06" in _errors(app)
+    app.button_group(key=f"{prefix}.panels").set_value(["The numbers"])
+    _rerun(app)
     app.text_input(key=f"{prefix}.followed").set_value("3, 99999")
     _rerun(app)
     assert "Showing the default points" in _errors(app)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import streamlit as st
 
-from gmm_core import datasets
+from gmm_core import datasets, generative
 from gmm_core.initialisation import INIT_DESCRIPTIONS
 from ui import links, state
 from ui.links import LinkSpec, ViewSettings
@@ -64,6 +64,7 @@ def stepper_page(n_features: int) -> StepperPage:
         blob_dataset=BLOB_DATASETS[n_features],
         column_choices={key: info.column_choices for key, info in presets.items()
                         if info.column_choices},
+        generated_dataset=generative.GENERATED_DATASET if n_features == 2 else None,
     )
     return StepperPage(n_features, spec, state.SessionKeys(f"em{n_features}d"))
 
@@ -114,6 +115,7 @@ def _widget_values(settings: ViewSettings) -> dict[str, object]:
     return {
         "dataset": settings.dataset, "n": settings.n, "centres": settings.centres,
         "spread": settings.spread, "stretch": settings.stretch, "data_seed": settings.data_seed,
+        "mixture": settings.mixture or "",
         "standardise": settings.standardise, "k": settings.k, "cov": settings.cov,
         "init": settings.init, "means": _means_text(settings.means), "seed": settings.seed,
         "reg": repr(settings.reg), "tol": repr(settings.tol), "max_iter": settings.max_iter,
@@ -177,12 +179,15 @@ def _freeze(X, labels, name, feature_names, notices, standardise) -> LoadedData:
 @st.cache_resource(show_spinner=False, max_entries=24)
 def load_dataset(key: str, n_features: int, n: int, centres: int, spread: float,
                  stretch: float, data_seed: int, columns: tuple[str, ...] | None,
-                 standardise: bool) -> LoadedData:
-    """A preset (or the blob generator) as read-only LoadedData, shared across sessions.
+                 standardise: bool, mixture: str | None = None) -> LoadedData:
+    """A preset (the blob generator, or a sample of ``mixture``) as read-only LoadedData,
+    shared across sessions.
 
     Raises ValueError with a message for the user (e.g. more blobs than points).
     """
-    if key == BLOB_DATASETS[n_features]:
+    if key == generative.GENERATED_DATASET:
+        dataset = generative.sample_spec(generative.decode_spec(mixture or ""), n, data_seed)
+    elif key == BLOB_DATASETS[n_features]:
         dataset = datasets.make_blobs(n, centres, n_features, spread=spread,
                                       stretch=stretch if n_features > 1 else 1.0,
                                       seed=data_seed)
@@ -203,6 +208,8 @@ def check_csv(raw: bytes, n_components: int, n_features: int,
 def _dataset_title(page: StepperPage, key: str) -> str:
     if key == CSV:
         return "Upload a CSV file…"
+    if key == generative.GENERATED_DATASET:
+        return "Sampled on The mixture model page"
     return datasets.PRESETS[key].title
 
 
@@ -273,11 +280,17 @@ def _generator_arguments(page: StepperPage) -> tuple[int, int, float, float, int
 
 def data_picker(page: StepperPage, n_components: int) -> LoadedData | None:
     """The data section of the sidebar; returns the data or None (with the reason shown)."""
-    options = [*page.spec.dataset_keys, CSV]
+    mixture = st.session_state.get(page.key("mixture")) or None
+    # Data sampled on The mixture model page arrives by link; it is offered only then.
+    generated = [page.spec.generated_dataset] if mixture and page.spec.generated_dataset else []
+    options = [*page.spec.dataset_keys, *generated, CSV]
     dataset = st.selectbox("Data set", options, key=page.key("dataset"),
                            format_func=lambda key: _dataset_title(page, key),
                            persist_state="session")
-    if dataset != CSV:
+    if dataset == generative.GENERATED_DATASET:
+        st.caption(f"{st.session_state[page.key('n')]} points drawn from the mixture set on "
+                   "The mixture model page; EM sees them without their colours.")
+    elif dataset != CSV:
         st.caption(datasets.PRESETS[dataset].description)
     columns = None
     if dataset == page.spec.blob_dataset:
@@ -288,10 +301,17 @@ def data_picker(page: StepperPage, n_components: int) -> LoadedData | None:
                             key=page.key("standardise"), persist_state="session")
     if dataset == CSV:
         return _csv_data(page, n_components, standardise)
-    generator = _generator_arguments(page) if dataset == page.spec.blob_dataset else (0, 0, 0.0,
-                                                                                         0.0, 0)
+    if dataset == page.spec.blob_dataset:
+        generator = _generator_arguments(page)
+    elif dataset == generative.GENERATED_DATASET:
+        n, *_, data_seed = _generator_arguments(page)
+        generator = (n, 0, 0.0, 0.0, data_seed)
+    else:
+        generator = (0, 0, 0.0, 0.0, 0)
+        mixture = None
     try:
-        data = load_dataset(dataset, page.n_features, *generator, columns, bool(standardise))
+        data = load_dataset(dataset, page.n_features, *generator, columns, bool(standardise),
+                            mixture)
     except ValueError as error:
         st.error(f"This data set cannot be made: {error}")
         return None
@@ -443,6 +463,8 @@ def sidebar(page: StepperPage, lessons: Callable[[StepperPage], None] | None = N
         spread=float(st.session_state[page.key("spread")]),
         stretch=float(st.session_state[page.key("stretch")]),
         data_seed=int(st.session_state[page.key("data_seed")]),
+        mixture=(st.session_state.get(page.key("mixture")) or None
+                 if dataset == generative.GENERATED_DATASET else None),
         columns=_chosen_columns(page, dataset),
         standardise=bool(st.session_state[page.key("standardise")]),
         step=state.current_index(page.keys),

@@ -21,6 +21,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from urllib.parse import urlencode
 
+from gmm_core import generative
+
 K_MIN, K_MAX = 1, 10
 N_MIN, N_MAX = 10, 100_000
 SEED_MAX = 2**31 - 1
@@ -51,6 +53,8 @@ class LinkSpec:
     n_features: 1 or 2. dataset_keys: the preset keys valid on this page (without "csv").
     blob_dataset: the key of the blob generator ("blobs" or "blobs-1d").
     column_choices: dataset key -> the column names a user may pick from (penguins, iris).
+    generated_dataset: the key of data sampled from a mixture set on "The mixture model" page
+    ("generated" on the 2-D page; None where the page cannot show it).
     """
 
     n_features: int
@@ -58,6 +62,7 @@ class LinkSpec:
     default_dataset: str
     blob_dataset: str
     column_choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    generated_dataset: str | None = None
 
     @property
     def covariance_types(self) -> tuple[str, ...]:
@@ -69,7 +74,9 @@ class ViewSettings:
     """Everything that determines what a stepper page shows.
 
     Data: dataset (preset key or "csv"), and for the blob generator n, centres (true number of
-    blobs), spread, stretch, data_seed; columns (for table presets); standardise.
+    blobs), spread, stretch, data_seed; mixture (for generated data: the mixture it is sampled
+    from, encoded by ``gmm_core.generative.encode_spec``, with n and data_seed); columns (for
+    table presets); standardise.
     Model: k, cov (covariance type), init, seed, reg (reg_covar), tol, max_iter, means
     (hand-placed initial means, K tuples of D floats, only with init="given-means").
     View: step (the half-step index shown).
@@ -81,6 +88,7 @@ class ViewSettings:
     spread: float = 1.0
     stretch: float = 1.0
     data_seed: int = 0
+    mixture: str | None = None
     columns: tuple[str, ...] | None = None
     standardise: bool = False
     k: int = 3
@@ -252,7 +260,7 @@ def parse_query(query: Mapping[str, object], spec: LinkSpec):
             raw[name] = ""
 
     known = {"dataset", "n", "centres", "spread", "stretch", "dseed", "cols", "std", "k", "cov",
-             "init", "means", "seed", "reg", "tol", "iter", "step"}
+             "init", "means", "seed", "reg", "tol", "iter", "step", "spec"}
     for name in raw:
         if name not in known and name not in _FOREIGN_PARAMETERS:
             problems.append(f"unknown parameter {_shown(name)} ignored")
@@ -266,6 +274,10 @@ def parse_query(query: Mapping[str, object], spec: LinkSpec):
             )
         elif dataset in spec.dataset_keys:
             values["dataset"] = dataset
+        elif dataset == spec.generated_dataset:
+            mixture = _parse_mixture(raw, problems)
+            if mixture is not None:
+                values["dataset"], values["mixture"] = dataset, mixture
         else:
             problems.append(
                 f"dataset={_shown(raw['dataset'])} is not a data set of this page "
@@ -277,11 +289,20 @@ def parse_query(query: Mapping[str, object], spec: LinkSpec):
         values["k"] = note(parse_int("k", raw["k"], K_MIN, K_MAX, defaults.k))
     if dataset == spec.blob_dataset:
         _parse_generator(raw, values, spec, defaults, note)
+    elif dataset == spec.generated_dataset:
+        if "n" in raw:
+            values["n"] = note(parse_int("n", raw["n"], generative.SAMPLE_MIN,
+                                         generative.SAMPLE_MAX, defaults.n))
+        if "dseed" in raw:
+            values["data_seed"] = note(parse_int("dseed", raw["dseed"], 0, generative.SEED_MAX,
+                                                 defaults.data_seed))
     else:
         ignored = [name for name in _GENERATOR_PARAMETERS if name in raw]
         if ignored:
             problems.append(f"{', '.join(ignored)} only appl{'ies' if len(ignored) == 1 else 'y'}"
                             f" to dataset={spec.blob_dataset}; ignored")
+    if "spec" in raw and dataset != spec.generated_dataset:
+        problems.append("spec= only applies to dataset=generated; ignored")
     if "std" in raw:
         values["standardise"] = note(_parse_bool("std", raw["std"], defaults.standardise))
     if "cols" in raw:
@@ -309,6 +330,20 @@ def parse_query(query: Mapping[str, object], spec: LinkSpec):
 
 
 _GENERATOR_PARAMETERS = ("n", "centres", "spread", "stretch", "dseed")
+
+
+def _parse_mixture(raw, problems: list[str]) -> str | None:
+    """The ``spec`` of a generated data set, re-encoded canonically, or None (with a problem)."""
+    if "spec" not in raw:
+        problems.append("dataset=generated needs spec= (the mixture to sample from, as written "
+                        "by The mixture model page); using the default data set")
+        return None
+    try:
+        return generative.encode_spec(generative.decode_spec(raw["spec"]))
+    except ValueError as error:
+        problems.append(f"spec={_shown(raw['spec'])} cannot be read: {error}; using the "
+                        "default data set")
+        return None
 
 
 def _parse_generator(raw, values, spec: LinkSpec, defaults: ViewSettings, note) -> None:
@@ -389,6 +424,10 @@ def to_query(settings: ViewSettings, spec: LinkSpec) -> dict[str, str]:
             query["stretch"] = repr(settings.stretch)
         if settings.data_seed != defaults.data_seed:
             query["dseed"] = str(settings.data_seed)
+    if settings.dataset == spec.generated_dataset and settings.mixture:
+        query["spec"] = settings.mixture
+        query["n"] = str(settings.n)
+        query["dseed"] = str(settings.data_seed)
     if settings.columns and settings.dataset in spec.column_choices:
         query["cols"] = ",".join(settings.columns)
     if settings.standardise:

@@ -1,8 +1,9 @@
 """The body of the EM stepper pages, shared by "EM in 1-D" and "EM in 2-D".
 
-``main_view`` draws everything that depends on the half-step on screen (figure, log-likelihood
-chart, note, probe, numbers, formulas, link) inside the Play fragment; ``lesson_buttons`` and
-``lesson_panels`` hold the collapse lesson and the textbook example.
+``main_view`` draws the stepping bar and everything that depends on the half-step on screen
+(figure, log-likelihood chart, note, probe, numbers, formulas, link, lesson panels) as one
+fragment, so that a click or a Play tick reruns only this part; ``lesson_buttons`` (sidebar)
+and ``lesson_panels`` hold the collapse lesson and the textbook example.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ KIND_NAMES = {"start": "start", "E": "E-step", "M": "M-step"}
 STATUS_NAMES = {"running": "running", "converged": "converged", "collapsed": "collapsed",
                 "max_iter": "stopped at the iteration limit"}
 DETAIL_PANELS = ("The numbers", "The formulas")
-PLOT_CONFIG = {"displaylogo": False, "scrollZoom": True,
+# No scroll zoom: scrolling down the page over a figure must not zoom it.
+PLOT_CONFIG = {"displaylogo": False, "scrollZoom": False,
                "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
@@ -48,6 +50,7 @@ def main_view(page: StepperPage, setup: Setup, run: SharedRun) -> None:
 
 
 def _status_line(index: int, history, status: str, playing: bool) -> str:
+    """One line of Markdown: which half-step, its log-likelihood, how far the run got."""
     entry = history[index]
     value = entry.log_likelihood
     shown = "+∞" if math.isinf(value) else f"{value:,.4f}".replace(",", " ")
@@ -60,6 +63,8 @@ def _status_line(index: int, history, status: str, playing: bool) -> str:
 
 
 def _draw(page: StepperPage, setup: Setup, run: SharedRun, index: int) -> None:
+    """Everything that shows half-step ``index`` of ``run``: status line, figure,
+    log-likelihood chart, note, probe, the detail panels, the link and the lessons."""
     history = run.history()
     index = min(index, len(history) - 1)
     entry = history[index]

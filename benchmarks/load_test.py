@@ -1,0 +1,586 @@
+"""Load test: a lecture hall opens the 2-D stepper at once and steps through EM.
+
+Usage:
+    python benchmarks/load_test.py [--sessions 20] [--seconds 60] [--baseline-seconds 30]
+                                   [--think 0] [--n 2000]
+
+Loopback only, bounded (at most 60 sessions and 300 s per phase, with a watchdog) and
+self-terminating: it starts its own `streamlit run` (tests/browser/harness.py) and one headless
+Chromium, and stops both on exit, Ctrl-C included.
+
+Two phases, each on a fresh server, so the ratio compares runs measured on the same machine at
+the same time of day:
+1. baseline: one browser session alone for --baseline-seconds;
+2. hall: --sessions browser contexts (each its own Streamlit session) driven concurrently.
+Every session opens ``/EM_in_2-D?dataset=blobs&n=<n>&k=<2..5>&seed=<its own>`` by deep link
+and clicks the stepping buttons (EM iteration, E-step/M-step, Back, Reset when converged) for
+the phase's duration, waiting --think seconds between clicks (0: as fast as the page answers).
+
+Measured:
+- latency of each click: from the click to the end of the rerun it caused (Streamlit's
+  ``script_finished`` message over the websocket, then the page idle);
+- errors: exception boxes, error alerts, timeouts, browser page errors, lost connections;
+- leakage: after every click the session must show its own view: the URL's ``step``, ``k`` and
+  ``seed`` are what its own clicks imply, and the half-step and log-likelihood on screen equal
+  those of the run computed here with gmm_core directly from the session's own seed and k;
+- the server's memory (VmRSS of the server and its children): idle (after one warm-up page),
+  peak, and after the sessions closed; per session = (peak - idle) / sessions;
+- the server's CPU time per click (utime + stime from /proc), the figure for capacity.
+
+Prints a summary table and writes JSON to benchmarks/results/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlparse
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from gmm_core import datasets  # noqa: E402
+from gmm_core.em_run import EMRun  # noqa: E402
+from gmm_core.initialisation import initial_params  # noqa: E402
+from tests.browser.harness import (  # noqa: E402
+    APP_FINISHED,
+    CHROMIUM_ARGS,
+    CHROMIUM_PATH,
+    EXCEPTION,
+    chromium_problem,
+    streamlit_server,
+)
+from ui import links  # noqa: E402
+from ui.controls import stepper_page  # noqa: E402
+
+MAX_SESSIONS = 60
+MAX_SECONDS = 300
+PAGE_PATH = "/EM_in_2-D"
+RESULTS_DIR = REPO_ROOT / "benchmarks" / "results"
+# Smaller than the browser tests' 1600x1000: 60 renderers share the test machine's 2 cores.
+VIEWPORT = {"width": 1280, "height": 800}
+CLICK_TIMEOUT_S = 90.0
+OPEN_TIMEOUT_S = 180.0
+SPEC_2D = stepper_page(2).spec
+K_CHOICES = (2, 3, 4, 5)
+
+# Streamlit's script_finished ForwardMsg is a few dozen bytes; figures are kilobytes. Parsing
+# only small frames keeps this process from competing with the server for CPU.
+SMALL_FRAME_BYTES = 512
+
+
+# --- the expected view of every session, computed with gmm_core alone --------------------------
+
+
+@dataclass(frozen=True)
+class ExpectedRun:
+    """What a session's link implies: the half-steps' kinds and log-likelihoods."""
+
+    query: dict
+    kinds: tuple[str, ...]
+    log_likelihoods: tuple[float, ...]
+
+    @property
+    def last(self) -> int:
+        return len(self.kinds) - 1
+
+    def next_kind(self, index: int) -> str | None:
+        return self.kinds[index + 1] if index < self.last else None
+
+    def shown_log_likelihood(self, index: int) -> str:
+        """Formatted as the status line shows it (ui/stepper.py)."""
+        value = self.log_likelihoods[index]
+        return "+∞" if math.isinf(value) else f"{value:,.4f}".replace(",", " ")
+
+
+def expected_run(n_points: int, k: int, seed: int) -> ExpectedRun:
+    query = {"dataset": "blobs", "n": str(n_points), "k": str(k), "seed": str(seed)}
+    settings, problems = links.parse_query(query, SPEC_2D)
+    assert not problems, problems
+    data = datasets.make_blobs(settings.n, settings.centres, 2, spread=settings.spread,
+                               stretch=settings.stretch, seed=settings.data_seed)
+    X = data.X.astype(float, copy=True)
+    start = initial_params(X, settings.k, settings.cov, settings.init, seed=settings.seed,
+                           reg_covar=settings.reg)
+    run = EMRun(X, start, reg_covar=settings.reg, tol=settings.tol, max_iter=settings.max_iter)
+    run.run_to_convergence()
+    return ExpectedRun(query, tuple(entry.kind for entry in run.history),
+                       tuple(entry.log_likelihood for entry in run.history))
+
+
+# --- the server's memory and CPU ------------------------------------------------------------------
+
+
+def _descendants(pid: int) -> list[int]:
+    found, frontier = [pid], [pid]
+    while frontier:
+        parent = frontier.pop()
+        children_path = Path(f"/proc/{parent}/task/{parent}/children")
+        try:
+            children = [int(child) for child in children_path.read_text().split()]
+        except (OSError, ValueError):
+            children = []
+        found.extend(children)
+        frontier.extend(children)
+    return found
+
+
+def server_rss_mb(pid: int) -> float:
+    total_kb = 0
+    for process in _descendants(pid):
+        try:
+            for line in Path(f"/proc/{process}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total_kb += int(line.split()[1])
+        except OSError:
+            continue
+    return total_kb / 1024
+
+
+def server_cpu_s(pid: int) -> float:
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for process in _descendants(pid):
+        try:
+            fields_ = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields_[11]) + int(fields_[12])  # utime, stime
+    return total / ticks
+
+
+def server_pid(port: int) -> int:
+    """The pid of the `streamlit run` listening on ``port`` (started by streamlit_server)."""
+    needle = f"--server.port\x00{port}\x00".encode()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if needle in (entry / "cmdline").read_bytes():
+                return int(entry.name)
+        except OSError:
+            continue
+    raise RuntimeError(f"no streamlit process for port {port}")
+
+
+class MemorySampler:
+    """Samples the server's RSS every 0.25 s in a thread; keeps the peak."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.peak = server_rss_mb(pid)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self):
+        while not self._stop.wait(0.25):
+            self.peak = max(self.peak, server_rss_mb(self.pid))
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+# --- one browser session ----------------------------------------------------------------------------
+
+
+@dataclass
+class SessionResult:
+    session: int
+    k: int
+    seed: int
+    clicks: int = 0
+    latencies_s: list[float] = field(default_factory=list)
+    server_latencies_s: list[float] = field(default_factory=list)
+    open_s: float | None = None
+    errors: list[str] = field(default_factory=list)
+    leaks: list[str] = field(default_factory=list)
+
+
+class RunCounter:
+    """Counts finished script runs from the websocket (as tests/browser/harness.py does)."""
+
+    def __init__(self):
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        self._message = ForwardMsg
+        self._finished = {ForwardMsg.FINISHED_SUCCESSFULLY,
+                          ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
+                          ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
+        self.finished = 0
+        self.acknowledged = 0
+        self.closed = False
+        # Server latency: from the first frame the page sends after a click (the rerun request,
+        # timed by the browser's network layer) to the script_finished that answers it.
+        self.first_sent_at: float | None = None
+        self.server_latencies_s: list[float] = []
+        self._timing = False
+
+    def start_timing(self):
+        self.first_sent_at = None
+        self._timing = True
+
+    def on_sent(self, _payload):
+        if self._timing and self.first_sent_at is None:
+            self.first_sent_at = time.monotonic()
+
+    def on_frame(self, payload):
+        if isinstance(payload, str) or len(payload) > SMALL_FRAME_BYTES:
+            return
+        message = self._message()
+        try:
+            message.ParseFromString(payload)
+        except Exception:  # noqa: BLE001 - not a ForwardMsg: nothing to count
+            return
+        if (message.WhichOneof("type") == "script_finished"
+                and message.script_finished in self._finished):
+            self.finished += 1
+            if self._timing and self.first_sent_at is not None:
+                self.server_latencies_s.append(time.monotonic() - self.first_sent_at)
+                self._timing = False
+
+    def attach(self, page):
+        def on_socket(socket):
+            socket.on("framereceived", self.on_frame)
+            socket.on("framesent", self.on_sent)
+            socket.on("close", lambda _socket: setattr(self, "closed", True))
+        page.on("websocket", on_socket)
+
+    async def wait(self, page, timeout_s: float):
+        deadline = time.monotonic() + timeout_s
+        while self.finished <= self.acknowledged:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no script run finished within {timeout_s:.0f} s")
+            await asyncio.sleep(0.01)
+        remaining = max(1.0, deadline - time.monotonic())
+        await page.wait_for_selector(APP_FINISHED, timeout=remaining * 1000)
+        self.acknowledged = self.finished
+
+
+# The status line above the figure: "Half-step 3: M-step (iteration 2) · log-likelihood -1 234.5678 · ..."
+STATUS_JS = """() => {
+  const block = document.querySelector('[data-testid="stMainBlockContainer"]');
+  const line = [...block.querySelectorAll('[data-testid="stMarkdownContainer"]')]
+    .map(e => e.innerText.trim()).find(t => /^Half-step \\d+:/.test(t));
+  const errors = [...block.querySelectorAll('[data-testid="stAlertContentError"]')]
+    .map(e => e.innerText.trim());
+  const buttons = {};
+  for (const b of document.querySelectorAll('button')) {
+    const label = b.innerText.trim().split('\\n')[0].trim();
+    if (label) buttons[label] = !b.disabled;
+  }
+  return {line: line || null, errors, buttons, url: location.href};
+}"""
+STATUS_PATTERN = re.compile(r"^Half-step (\d+): .*? log-likelihood (\S+(?: \d{3})*\.\d{4}|\+∞)")
+
+
+async def _view(page) -> dict:
+    return await page.evaluate(STATUS_JS)
+
+
+def _check_view(view: dict, expected: ExpectedRun, index: int, result: SessionResult) -> None:
+    """Compare what the page shows with the session's own expected view; record leaks."""
+    query = {name: values[-1] for name, values in parse_qs(urlparse(view["url"]).query).items()}
+    for name in ("k", "seed", "n", "dataset"):
+        if query.get(name) != expected.query[name]:
+            result.leaks.append(f"URL {name}={query.get(name)!r}, expected "
+                                f"{expected.query[name]!r}")
+    if query.get("step") != str(index):
+        result.leaks.append(f"URL step={query.get('step')!r}, expected {index}")
+    match = STATUS_PATTERN.match(view["line"] or "")
+    if not match:
+        result.errors.append(f"no status line on screen: {view['line']!r}")
+        return
+    shown_index, shown_value = int(match.group(1)), match.group(2)
+    if shown_index != index:
+        result.leaks.append(f"screen shows half-step {shown_index}, expected {index}")
+    elif shown_value != expected.shown_log_likelihood(index):
+        result.leaks.append(f"half-step {index}: screen shows log-likelihood {shown_value}, "
+                            f"this session's run has {expected.shown_log_likelihood(index)}")
+
+
+def _choose(rng: random.Random, expected: ExpectedRun, index: int) -> tuple[str, int]:
+    """The next click and the half-step it leads to."""
+    following = expected.next_kind(index)
+    if following is None:
+        return ("Reset", 0) if rng.random() < 0.7 or index == 0 else ("Back", index - 1)
+    options = [("EM iteration", min(index + (1 if following == "M" else 2), expected.last))] * 3
+    options += [(f"{following}-step", index + 1)] * 3
+    if index > 0:
+        options.append(("Back", index - 1))
+    return rng.choice(options)
+
+
+async def drive_session(browser, base_url: str, number: int, expected: ExpectedRun,
+                        seconds: float, think_s: float, result: SessionResult) -> None:
+    """Open the session's deep link, then click for ``seconds`` from the moment it opened."""
+    rng = random.Random(number)
+    context = await browser.new_context(viewport=VIEWPORT)
+    counter = RunCounter()
+    try:
+        page = await context.new_page()
+        counter.attach(page)
+        page.on("pageerror", lambda error: result.errors.append(f"page error: {error}"))
+        started = time.monotonic()
+        await page.goto(f"{base_url}{PAGE_PATH}?{urlencode(expected.query)}",
+                        wait_until="domcontentloaded", timeout=OPEN_TIMEOUT_S * 1000)
+        await counter.wait(page, OPEN_TIMEOUT_S)
+        await page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-testid=\"stMarkdownContainer\"]')]"
+            ".some(e => /^Half-step \\d+:/.test(e.innerText.trim()))",
+            timeout=OPEN_TIMEOUT_S * 1000)
+        result.open_s = time.monotonic() - started
+        deadline = time.monotonic() + seconds
+        index = 0
+        _check_view(await _view(page), expected, index, result)
+        while time.monotonic() < deadline:
+            label, target = _choose(rng, expected, index)
+            clicked = time.monotonic()
+            counter.start_timing()
+            # A stepping button's accessible name includes its keyboard shortcut ("E-step →"),
+            # so match the label's own text.
+            await page.get_by_role("button").filter(
+                has=page.get_by_text(label, exact=True)).first.click(
+                    timeout=CLICK_TIMEOUT_S * 1000)
+            await counter.wait(page, CLICK_TIMEOUT_S)
+            result.latencies_s.append(time.monotonic() - clicked)
+            result.clicks += 1
+            index = target
+            view = await _view(page)
+            if view["errors"]:
+                result.errors.append(f"error shown after {label}: {view['errors'][0][:200]}")
+            if await page.locator(EXCEPTION).count():
+                text = await page.locator(EXCEPTION).first.inner_text()
+                result.errors.append(f"exception after {label}: {text[:300]}")
+            _check_view(view, expected, index, result)
+            if counter.closed:
+                result.errors.append("the websocket closed (connection lost)")
+                break
+            if think_s:
+                await asyncio.sleep(think_s * rng.uniform(0.5, 1.5))
+    except Exception as error:  # noqa: BLE001 - every failure of a session is a counted error
+        result.errors.append(f"{type(error).__name__}: {str(error).splitlines()[0][:300]}")
+    finally:
+        result.server_latencies_s = counter.server_latencies_s
+        await context.close()
+
+
+# --- one phase: a fresh server, N sessions ------------------------------------------------------------
+
+
+def _percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q
+    low, high = math.floor(position), math.ceil(position)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+async def _warm_up(browser, base_url: str) -> None:
+    """One page view so that the idle figure includes the imports every session needs."""
+    context = await browser.new_context(viewport=VIEWPORT)
+    try:
+        page = await context.new_page()
+        counter = RunCounter()
+        counter.attach(page)
+        await page.goto(f"{base_url}{PAGE_PATH}", wait_until="domcontentloaded",
+                        timeout=OPEN_TIMEOUT_S * 1000)
+        await counter.wait(page, OPEN_TIMEOUT_S)
+    finally:
+        await context.close()
+
+
+def _niced_chromium(directory: Path) -> str:
+    """A launcher that runs Chromium at the lowest CPU priority.
+
+    In a hall every student's browser runs on their own laptop; here all of them share the
+    server's two cores. At nice 19 they only get the CPU the server leaves, so the server is
+    measured as if the browsers were elsewhere (they still slow each other down).
+    """
+    launcher = directory / "chromium-nice"
+    launcher.write_text(f'#!/bin/sh\nexec nice -n 19 {CHROMIUM_PATH} "$@"\n')
+    launcher.chmod(0o755)
+    return str(launcher)
+
+
+async def run_phase(playwright, n_sessions: int, seconds: float, think_s: float,
+                    expected: list[ExpectedRun], nice: bool) -> dict:
+    with streamlit_server("--server.disconnectedSessionTTL", "5") as base_url, \
+            tempfile.TemporaryDirectory(prefix="load-test-") as scratch:
+        pid = server_pid(urlparse(base_url).port)
+        executable = _niced_chromium(Path(scratch)) if nice else CHROMIUM_PATH
+        browser = await playwright.chromium.launch(executable_path=executable, headless=True,
+                                                   args=list(CHROMIUM_ARGS))
+        try:
+            await _warm_up(browser, base_url)
+            await asyncio.sleep(2)
+            idle_mb = server_rss_mb(pid)
+            cpu_before = server_cpu_s(pid)
+            results = [SessionResult(number, int(expected[number].query["k"]),
+                                     int(expected[number].query["seed"]))
+                       for number in range(n_sessions)]
+            with MemorySampler(pid) as sampler:
+                started = time.monotonic()
+                await asyncio.wait_for(
+                    asyncio.gather(*(drive_session(browser, base_url, number, expected[number],
+                                                   seconds, think_s, results[number])
+                                     for number in range(n_sessions))),
+                    timeout=seconds + OPEN_TIMEOUT_S + CLICK_TIMEOUT_S + 30)
+                elapsed = time.monotonic() - started
+                cpu_s = server_cpu_s(pid) - cpu_before
+                peak_mb = sampler.peak
+            await asyncio.sleep(8)  # past disconnectedSessionTTL: closed sessions are dropped
+            after_mb = server_rss_mb(pid)
+        finally:
+            await browser.close()
+    latencies = [value for result in results for value in result.latencies_s]
+    server_latencies = [value for result in results for value in result.server_latencies_s]
+    clicks = sum(result.clicks for result in results)
+    return {
+        "sessions": n_sessions,
+        "seconds": seconds,
+        "elapsed_s": elapsed,
+        "clicks": clicks,
+        "clicks_per_s": clicks / elapsed if elapsed else None,
+        "latency_median_s": statistics.median(latencies) if latencies else None,
+        "latency_p95_s": _percentile(latencies, 0.95),
+        "latency_max_s": max(latencies) if latencies else None,
+        "server_latency_median_s": (statistics.median(server_latencies)
+                                    if server_latencies else None),
+        "server_latency_p95_s": _percentile(server_latencies, 0.95),
+        "open_median_s": statistics.median([r.open_s for r in results if r.open_s is not None]
+                                           or [math.nan]),
+        "errors": sum(len(result.errors) for result in results),
+        "leaks": sum(len(result.leaks) for result in results),
+        "server_cpu_s": cpu_s,
+        "server_cpu_s_per_click": cpu_s / clicks if clicks else None,
+        "server_cpu_share": cpu_s / elapsed if elapsed else None,
+        "rss_idle_mb": idle_mb,
+        "rss_peak_mb": peak_mb,
+        "rss_after_mb": after_mb,
+        "rss_per_session_mb": (peak_mb - idle_mb) / n_sessions,
+        "session_details": [asdict(result) for result in results],
+    }
+
+
+# --- main ---------------------------------------------------------------------------------------------
+
+
+def _row(name: str, phase: dict) -> str:
+    def ms(value):
+        return "-" if value is None else f"{value * 1000:.0f}"
+    return (f"{name:<9} {phase['sessions']:>8} {phase['clicks']:>6} "
+            f"{phase['clicks_per_s']:>8.2f} {ms(phase['latency_median_s']):>8} "
+            f"{ms(phase['latency_p95_s']):>8} {ms(phase['server_latency_median_s']):>8} "
+            f"{ms(phase['server_latency_p95_s']):>8} {phase['errors']:>6} {phase['leaks']:>5} "
+            f"{phase['server_cpu_s_per_click'] * 1000 if phase['clicks'] else 0:>9.0f} "
+            f"{phase['rss_idle_mb']:>7.0f} {phase['rss_peak_mb']:>7.0f} "
+            f"{phase['rss_after_mb']:>7.0f} {phase['rss_per_session_mb']:>7.1f}")
+
+
+async def main_async(args) -> dict:
+    from playwright.async_api import async_playwright
+
+    rng = random.Random(args.seed)
+    print(f"Computing the expected runs of {args.sessions} sessions with gmm_core ...",
+          flush=True)
+    expected = [expected_run(args.n, K_CHOICES[number % len(K_CHOICES)],
+                             rng.randrange(1, 10**6))
+                for number in range(args.sessions)]
+    phases = {}
+    async with async_playwright() as playwright:
+        if args.baseline_seconds > 0:
+            print(f"Baseline: 1 session for {args.baseline_seconds:.0f} s ...", flush=True)
+            phases["baseline"] = await run_phase(playwright, 1, args.baseline_seconds,
+                                                 args.think, expected[:1], not args.no_nice)
+        print(f"Hall: {args.sessions} sessions for {args.seconds:.0f} s ...", flush=True)
+        phases["hall"] = await run_phase(playwright, args.sessions, args.seconds, args.think,
+                                         expected, not args.no_nice)
+    return phases
+
+
+def parse_arguments(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=20,
+                        help=f"concurrent browser sessions (1 to {MAX_SESSIONS})")
+    parser.add_argument("--seconds", type=float, default=60.0,
+                        help=f"stepping time of the hall phase (at most {MAX_SECONDS})")
+    parser.add_argument("--baseline-seconds", type=float, default=30.0,
+                        help="stepping time of the 1-session baseline (0: skip it)")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean pause between a session's clicks, in seconds")
+    parser.add_argument("--n", type=int, default=2000, help="points in each session's data")
+    parser.add_argument("--seed", type=int, default=0, help="draws the sessions' seeds")
+    parser.add_argument("--no-nice", action="store_true",
+                        help="run Chromium at normal priority (it then competes with the server)")
+    args = parser.parse_args(argv)
+    if not 1 <= args.sessions <= MAX_SESSIONS:
+        parser.error(f"--sessions must be from 1 to {MAX_SESSIONS}")
+    for name in ("seconds", "baseline_seconds"):
+        if not 0 <= getattr(args, name) <= MAX_SECONDS:
+            parser.error(f"--{name.replace('_', '-')} must be from 0 to {MAX_SECONDS}")
+    if args.seconds <= 0:
+        parser.error("--seconds must be positive")
+    if not links.N_MIN <= args.n <= links.N_MAX:
+        parser.error(f"--n must be from {links.N_MIN} to {links.N_MAX}")
+    return args
+
+
+def main(argv=None) -> int:
+    args = parse_arguments(argv)
+    problem = chromium_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    phases = asyncio.run(main_async(args))
+    hall = phases["hall"]
+    baseline = phases.get("baseline")
+    print()
+    print(f"{'phase':<9} {'sessions':>8} {'clicks':>6} {'clicks/s':>8} {'med ms':>8} "
+          f"{'p95 ms':>8} {'srv med':>8} {'srv p95':>8} {'errors':>6} {'leaks':>5} {'cpu ms/cl':>9} {'idle MB':>7} "
+          f"{'peak MB':>7} {'after MB':>7} {'MB/sess':>7}")
+    for name, phase in phases.items():
+        print(_row(name, phase))
+    summary = {"arguments": vars(args), "machine_cpus": os.cpu_count(), "phases": phases,
+               "time": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    if baseline and baseline["latency_p95_s"] and hall["latency_p95_s"]:
+        ratio = hall["latency_p95_s"] / baseline["latency_p95_s"]
+        summary["p95_ratio"] = ratio
+        summary["median_ratio"] = hall["latency_median_s"] / baseline["latency_median_s"]
+        print(f"\np95 latency, {hall['sessions']} sessions against 1 alone: {ratio:.2f}x "
+              f"(target <= 3x); median {summary['median_ratio']:.2f}x")
+        if baseline["server_latency_p95_s"] and hall["server_latency_p95_s"]:
+            summary["server_p95_ratio"] = (hall["server_latency_p95_s"]
+                                           / baseline["server_latency_p95_s"])
+            print(f"server p95 latency (request sent -> script finished): "
+                  f"{summary['server_p95_ratio']:.2f}x")
+    for name, phase in phases.items():
+        for detail in phase["session_details"]:
+            for problem in (detail["errors"] + detail["leaks"])[:3]:
+                print(f"  {name} session {detail['session']}: {problem}")
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / f"load_test_{args.sessions}x{args.seconds:.0f}s_{int(time.time())}.json"
+    path.write_text(json.dumps(summary, indent=2))
+    print(f"\nWrote {path.relative_to(REPO_ROOT)}")
+    return 0 if hall["errors"] == 0 and hall["leaks"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""The hand-off from "The mixture model" to the 2-D stepper: a link with dataset=generated."""
+
+import numpy as np
+
+from gmm_core import generative
+from tests.stepper_helpers import charts, decode
+from ui import links
+from ui.controls import stepper_page
+
+PAGE = "pages/2_EM_in_2-D.py"
+SPEC = generative.PRESET_SPECS["two-separated"][1]
+
+
+def test_the_link_parses_and_serialises_back():
+    query = generative.stepper_query(SPEC, 300, 4)
+    page_spec = stepper_page(2).spec
+    settings, problems = links.parse_query(query, page_spec)
+    assert problems == ()
+    assert settings.dataset == "generated" and settings.n == 300 and settings.data_seed == 4
+    assert generative.decode_spec(settings.mixture) == SPEC
+    again = links.to_query(settings, page_spec)
+    assert {name: again[name] for name in query} == query
+
+
+def test_bad_or_missing_mixture_falls_back_with_a_message():
+    page_spec = stepper_page(2).spec
+    settings, problems = links.parse_query({"dataset": "generated", "spec": "0.5_oops"}, page_spec)
+    assert settings.dataset == page_spec.default_dataset and settings.mixture is None
+    assert any("spec=" in problem for problem in problems)
+    settings, problems = links.parse_query({"dataset": "generated"}, page_spec)
+    assert settings.dataset == page_spec.default_dataset
+    assert any("needs spec=" in problem for problem in problems)
+    # the 1-D page has no generated data at all
+    settings, problems = links.parse_query(generative.stepper_query(SPEC, 300, 4),
+                                           stepper_page(1).spec)
+    assert settings.dataset == stepper_page(1).spec.default_dataset and problems
+
+
+def test_the_stepper_opens_on_exactly_the_sampled_points(run_app):
+    query = generative.stepper_query(SPEC, 300, 4)
+    at = run_app(PAGE, query_params=query)
+    assert not at.exception
+    assert not at.warning, [w.value for w in at.warning]
+    assert at.selectbox(key="em2d.dataset").value == "generated"
+    expected = np.sort(generative.sample_spec(SPEC, 300, 4).X[:, 0])
+    point_traces = [decode(trace["x"]) for trace in charts(at)[0]["data"]
+                    if len(decode(trace.get("x", []))) == 300]
+    assert point_traces, "the figure shows the 300 sampled points"
+    np.testing.assert_allclose(np.sort(point_traces[0].astype(float)), expected, rtol=1e-6)
