@@ -7,6 +7,8 @@ time of one E-step + M-step of ours and two scikit-learn references:
 - "sklearn step": GaussianMixture.fit with max_iter=1, warm_start=True (how one steps sklearn),
 - "sklearn core": its private _e_step + _m_step (the bare arithmetic, no validation),
 and the ratios ours / reference (lower is better; the target is <= 0.5 against a step at N=100,000).
+Both sides run with one BLAS thread, as the app's server does (ui/__init__.py); pass --threads
+to change that.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
+from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -63,7 +66,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--threads", type=int, default=1, help="BLAS threads (default 1)")
     args = parser.parse_args()
+    threadpool_limits(args.threads)
     warnings.simplefilter("ignore", ConvergenceWarning)
     rng = np.random.default_rng(0)
     print(f"{'N':>7} {'cov':>5} {'ours':>9} {'sk step':>9} {'sk core':>9} {'ours/step':>10} {'ours/core':>10}")
