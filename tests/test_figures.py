@@ -165,11 +165,26 @@ def test_large_data_uses_webgl_and_compact_binary_arrays():
     points = serialised["data"][0]
     assert points["type"] == "scattergl"
     assert points["x"]["dtype"] == "f4" and "bdata" in points["x"]
-    assert points["marker"]["color"]["dtype"] == "u2"
+    # WebGL colours travel as RGB triples: plotly.js reads them without parsing strings.
+    assert points["marker"]["color"]["dtype"] == "u1"
+    assert points["marker"]["color"]["shape"] == "10000, 3"
+    assert "colorscale" not in points["marker"]
     assert points["customdata"]["dtype"] == "u1"
-    # 2 x 4 bytes for coordinates, 2 for the colour and K = 3 for the hover, in base64: about
-    # 17 bytes a point plus the colorscale and the ellipses; strings would cost 40 or more.
+    # 2 x 4 bytes for coordinates, 3 for the colour and K = 3 for the hover, in base64: about
+    # 19 bytes a point plus the ellipses; colour strings would cost 40 or more.
     assert len(pio.to_json(figure, validate=False)) < 27 * 10_000
+
+
+def test_webgl_colours_are_the_blends_and_the_palette():
+    responsibilities = np.random.default_rng(0).dirichlet(np.ones(3), size=3000)
+    responsibilities[0] = [0.0, 1.0, 0.0]
+    soft = point_marker(responsibilities, figure_style(3000))["color"]
+    assert soft.shape == (3000, 3) and soft.dtype == np.uint8
+    assert np.abs(soft / 255 - blend_colours(responsibilities)).max() <= 0.5 / 255 + 1e-12
+    assert tuple(soft[0]) == _hex_rgb(PALETTE_HEX[1])
+    hard = point_marker(responsibilities, figure_style(3000), hard_labels=True)["color"]
+    expected = np.array([_hex_rgb(PALETTE_HEX[k]) for k in responsibilities.argmax(axis=1)])
+    assert np.array_equal(hard, expected)
 
 
 def test_spec_figure_is_a_full_go_figure_when_used_as_one():

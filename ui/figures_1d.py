@@ -31,11 +31,14 @@ _MAX_BINS = 80
 def histogram_density(x: np.ndarray, max_bins: int = _MAX_BINS):
     """The data's histogram on a density scale: (centres (B,), widths (B,), heights (B,)).
 
-    x: (N,). The bin count follows numpy's "auto" rule, capped so bars stay visible.
+    x: (N,). numpy's "auto" rule, but at least 2 sqrt(N) bins (the rule measures spread by
+    the interquartile range, which is huge for well separated clusters and gives a handful
+    of wide bars) and at most ``max_bins`` so that bars stay visible.
     """
     edges = np.histogram_bin_edges(x, bins="auto")
-    if len(edges) - 1 > max_bins:
-        edges = np.linspace(edges[0], edges[-1], max_bins + 1)
+    n_bins = int(np.clip(max(len(edges) - 1, 2 * np.sqrt(len(x))), 1, max_bins))
+    if n_bins != len(edges) - 1:
+        edges = np.linspace(edges[0], edges[-1], n_bins + 1)
     heights, edges = np.histogram(x, bins=edges, density=True)
     return (edges[:-1] + edges[1:]) / 2.0, np.diff(edges), heights
 
