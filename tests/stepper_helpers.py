@@ -79,8 +79,12 @@ def html_bodies(app: AppTest) -> list[str]:
 
 
 def likelihood_svg(app: AppTest) -> str:
-    """The log-likelihood chart (inline SVG, sent as Markdown) on the page."""
-    return next(element.value for element in app.markdown if element.value.startswith("<svg"))
+    """The log-likelihood chart on the page (an SVG sent as an image's data URL)."""
+    prefix = "data:image/svg+xml;base64,"
+    pictures = [base64.b64decode(image.url[len(prefix):]).decode()
+                for element in app.get("image") for image in element.proto.imgs
+                if image.url.startswith(prefix)]
+    return next(svg for svg in pictures if 'aria-label="log-likelihood after each half-step"' in svg)
 
 
 def likelihood_values(app: AppTest) -> dict[int, float]:
