@@ -18,11 +18,13 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from gmm_core import datasets, generative
 from gmm_core.initialisation import INIT_DESCRIPTIONS
 from ui import links, state
 from ui.links import LinkSpec, ViewSettings
+from ui.means_picker import means_picker
 
 DEFAULT_DATASETS = {1: "tutorial-1d", 2: "tutorial-2d"}
 BLOB_DATASETS = {1: "blobs-1d", 2: "blobs"}
@@ -339,9 +341,11 @@ def _cov_label(page: StepperPage, cov: str) -> str:
             "diag": "diag (axis-aligned ellipses)", "spherical": "spherical (circles)"}[cov]
 
 
-def model_controls(page: StepperPage) -> dict:
+def model_controls(page: StepperPage) -> tuple[dict, DeltaGenerator | None]:
     """The model section of the sidebar. Returns the model's ViewSettings fields as a dict
-    (bad text in a field is reported next to it and replaced by the default)."""
+    (bad text in a field is reported next to it and replaced by the default), and, when the
+    initialisation is "given-means", the place above the means text box for the means picker
+    (drawn by ``sidebar`` once the data is loaded), else None."""
     key = page.key
     defaults = links.default_settings(page.spec)
     means = None
@@ -360,14 +364,18 @@ def model_controls(page: StepperPage) -> dict:
                         persist_state="session",
                         help="\n".join(f"- **{name}**: {text}"
                                        for name, text in INIT_DESCRIPTIONS.items()))
+    picker_box = None
     if init == "given-means":
+        picker_box = st.container()
         example = "-2; 0; 3" if page.n_features == 1 else "-2, 1; 0, 0; 3, -1"
         text = st.text_input("Initial means", key=key("means"), persist_state="session",
                              placeholder=example,
                              help=f"One mean per component, separated by ';' (e.g. {example}).")
         means, problem = links.parse_means(text, page.n_features)
         if problem:
-            st.error(f"Initial means: {problem}. Using {defaults.init} until then.")
+            # No means yet is where the means picker starts, not a mistake.
+            report = st.info if not text.strip() else st.error
+            report(f"Initial means: {problem}. Using {defaults.init} until then.")
             init, means = defaults.init, None
     else:
         means = None
@@ -389,7 +397,7 @@ def model_controls(page: StepperPage) -> dict:
         "seed": int(st.session_state[key("seed")]), "reg": reg, "tol": tol,
         "max_iter": int(st.session_state[key("max_iter")]),
     }
-    return model
+    return model, picker_box
 
 
 PRESENTATION_CSS = """<style>
@@ -452,9 +460,12 @@ def sidebar(page: StepperPage, lessons: Callable[[StepperPage], None] | None = N
             lessons(page)
     # The model is read first because validating a CSV needs K, but it is drawn below the data.
     with model_box:
-        model = model_controls(page)
+        model, picker_box = model_controls(page)
     with data_box:
         data = data_picker(page, model["k"])
+    if picker_box is not None and data is not None:
+        with picker_box:
+            means_picker(page, data.X)
     dataset = st.session_state[page.key("dataset")]
     settings = ViewSettings(
         dataset=dataset,

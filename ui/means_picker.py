@@ -1,0 +1,294 @@
+"""Place the initial means by clicking the data (the "given-means" initialisation, issue #3).
+
+``means_picker(page, X)`` draws a small figure of the data with the means placed so far as
+numbered markers, plus "Undo last mean" and "Clear the means". A click anywhere on the data
+appends the point under the mouse to the means text box (``page.key("means")``), which stays
+the one place where the means are kept, shown and edited; K follows the number of means.
+
+A click can only select a data point of a Plotly trace, not an empty spot, so an invisible
+grid of points covers the data's range and a click selects the grid point nearest to the
+mouse. The grid's coordinates are rounded to the digits the grid resolves (2-3 significant
+digits of the data's spread), so the means text stays readable and a mean lands exactly where
+the hover label said.
+
+The pure parts (``click_grid``, ``picker_figure``, ``clicked_point``, ``add_mean``,
+``remove_last_mean``) need no Streamlit and are tested on their own.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
+
+import numpy as np
+import streamlit as st
+
+from ui import links
+from ui.figures_common import PALETTE_RGB, component_hex, make_figure
+
+if TYPE_CHECKING:  # ui.controls imports this module to draw the picker
+    from ui.controls import StepperPage
+
+# At most this many data points are drawn: the picker only has to show where the data lie.
+MAX_SHOWN_POINTS = 2000
+GRID_SIDE_2D = 50  # a 50 x 50 grid of clickable points in 2-D
+GRID_POINTS_1D = 200  # clickable points along x in 1-D
+# The grid reaches this fraction of the data's span beyond the data on every side.
+GRID_PADDING = 0.05
+# The click grid is the first trace: a selection names its points by curve number 0.
+GRID_CURVE = 0
+CAPTION = "Click the data to place a mean; K follows the number of means."
+HEIGHT_2D, HEIGHT_1D = 300, 170
+PICKER_CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False}
+
+
+# --- pure helpers -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClickGrid:
+    """The clickable points over the data: ``points`` (G, D), rounded per column to
+    ``decimals`` (D,); ``steps`` (D,) is the spacing of the grid along each column."""
+
+    points: np.ndarray
+    decimals: tuple[int, ...]
+    steps: np.ndarray
+
+
+def _points_per_axis(n_features: int) -> int:
+    return GRID_POINTS_1D if n_features == 1 else GRID_SIDE_2D
+
+
+def click_grid(X: np.ndarray) -> ClickGrid:
+    """A regular grid over the range of X (N, D), D = 1 (GRID_POINTS_1D points along x) or
+    D = 2 (GRID_SIDE_2D² points), reaching GRID_PADDING of the span beyond the data.
+
+    Each coordinate keeps as many decimals as the grid resolves (the step's leading digit):
+    neighbouring points stay distinct and no digit is invented; that is 2-3 significant digits
+    of the data's span.
+    """
+    n_features = X.shape[1]
+    n_points = _points_per_axis(n_features)
+    # Column by column: a reduction along axis 0 of an (N, 2) array is ~15x slower.
+    low = np.array([X[:, d].min() for d in range(n_features)])
+    high = np.array([X[:, d].max() for d in range(n_features)])
+    span = np.where(high > low, high - low, 1.0)  # a constant column gets a grid of width ~1
+    steps = span * (1 + 2 * GRID_PADDING) / (n_points - 1)
+    decimals = tuple(max(0, -math.floor(math.log10(float(step)))) for step in steps)
+    axes = []
+    for d in range(n_features):
+        centre, half = (low[d] + high[d]) / 2, steps[d] * (n_points - 1) / 2
+        # + 0.0 turns a rounded -0.0 into 0.0: "-0" in a hover label would puzzle a student.
+        axes.append(np.round(np.linspace(centre - half, centre + half, n_points),
+                             decimals[d]) + 0.0)
+    if n_features == 1:
+        points = axes[0][:, None]
+    else:
+        grid_x, grid_y = np.meshgrid(*axes)
+        points = np.stack([grid_x.ravel(), grid_y.ravel()], axis=1)
+    return ClickGrid(points, decimals, steps)
+
+
+def shown_points(X: np.ndarray, max_points: int = MAX_SHOWN_POINTS) -> np.ndarray:
+    """At most ``max_points`` rows of X (N, D), the same ones on every rerun, in their order."""
+    if len(X) <= max_points:
+        return X
+    rows = np.sort(np.random.default_rng(0).choice(len(X), max_points, replace=False))
+    return X[rows]
+
+
+def _text_colour(component: int) -> str:
+    """Black on the light palette colours (yellow, sky blue, orange...), white on the dark."""
+    red, green, blue = PALETTE_RGB[component % len(PALETTE_RGB)]
+    return "#111111" if 0.299 * red + 0.587 * green + 0.114 * blue > 0.55 else "white"
+
+
+def picker_figure(X: np.ndarray, click: ClickGrid, means: Sequence[Sequence[float]]):
+    """The picker: the data in grey, the click grid (invisible) and the means placed so far.
+
+    X: (N, D), D = 1 or 2, in the coordinates the model is fitted in; click: ``click_grid(X)``;
+    means: K tuples of D floats, drawn as numbered markers in the components' colours. In 1-D
+    the points form a jittered strip along x. The click grid is trace GRID_CURVE.
+    """
+    n_features = X.shape[1]
+    grid = click.points
+    points = shown_points(X)
+    means = np.asarray(means, dtype=np.float64).reshape(-1, n_features)
+    placed = len(means)
+    if placed >= links.K_MAX:
+        hover = f"{links.K_MAX} means placed: undo or clear one to place another"
+    else:
+        where = "(%{x})" if n_features == 1 else "(%{x}, %{y})"
+        hover = f"click to place mean {placed + 1} at {where}"
+    if n_features == 1:
+        grid_y = np.zeros(len(grid))
+        points_y = np.random.default_rng(1).uniform(-0.7, 0.7, len(points))
+        means_y = np.zeros(placed)
+    else:
+        grid_y, points_y, means_y = grid[:, 1], points[:, 1], means[:, 1]
+    traces = [{
+        "type": "scatter", "x": grid[:, 0], "y": grid_y, "mode": "markers",
+        "name": "click grid", "showlegend": False,
+        # Transparent but present: Plotly picks the grid point nearest to the mouse.
+        "marker": {"size": 6, "color": "rgba(0,0,0,0)"},
+        "selected": {"marker": {"opacity": 0}}, "unselected": {"marker": {"opacity": 0}},
+        "hovertemplate": hover + "<extra></extra>",
+    }, {
+        "type": "scatter", "x": points[:, 0].astype(np.float32),
+        "y": np.asarray(points_y, dtype=np.float32), "mode": "markers", "name": "data",
+        "showlegend": False, "hoverinfo": "skip",
+        "marker": {"size": 4 if n_features == 2 else 5, "color": "#6b7280", "opacity": 0.55},
+        # A click selects a grid point; the data must not fade as "unselected" meanwhile.
+        "unselected": {"marker": {"opacity": 0.55}},
+    }, {
+        "type": "scatter", "x": means[:, 0], "y": means_y, "mode": "markers+text",
+        "name": "means placed", "showlegend": False, "hoverinfo": "skip",
+        "text": [str(k + 1) for k in range(placed)], "textposition": "middle center",
+        "textfont": {"size": 13, "color": [_text_colour(k) for k in range(placed)]},
+        "marker": {"size": 22, "color": [component_hex(k) for k in range(placed)],
+                   "line": {"color": "#111111", "width": 1.5}},
+        "unselected": {"marker": {"opacity": 1}},
+    }]
+    x_range = [float(grid[0, 0]), float(grid[-1, 0])]
+    layout = {
+        "height": HEIGHT_2D if n_features == 2 else HEIGHT_1D,
+        "margin": {"l": 30, "r": 8, "t": 8, "b": 24},
+        "font": {"size": 12},
+        "showlegend": False,
+        "plot_bgcolor": "white",
+        # Fixed axes: a drag must not pan the small picture away from the data.
+        "xaxis": {"range": x_range, "fixedrange": True, "zeroline": False,
+                  "showgrid": True, "gridcolor": "#e5e7eb"},
+        # Plotly's "closest" counts every point within 3 px of the mouse as equally close
+        # (and takes the last of them); "x" ranks by the distance along x alone, so in 1-D
+        # the grid point nearest to the mouse wins. In 2-D the choice is off by at most 3 px.
+        "hovermode": "x" if n_features == 1 else "closest",
+        # Every spot of the plot area has a nearest grid point, however far the mouse is.
+        "hoverdistance": -1,
+        "clickmode": "event+select",
+    }
+    if n_features == 2:
+        layout["yaxis"] = {"range": [float(grid[0, 1]), float(grid[-1, 1])],
+                           "fixedrange": True, "zeroline": False, "showgrid": True,
+                           "gridcolor": "#e5e7eb"}
+    else:
+        layout["yaxis"] = {"range": [-1.0, 1.0], "fixedrange": True, "visible": False}
+    return make_figure({"data": traces, "layout": layout})
+
+
+def clicked_point(selection: Mapping | None, decimals: Sequence[int]) -> tuple[float, ...] | None:
+    """The point of the click grid that a click selected, rounded; None if there is none.
+
+    selection: the ``selection`` part of the chart's state, {"points": [{"x", "y",
+    "curve_number", ...}, ...]}; only points of the click grid count (an empty selection
+    comes from a click that deselected). decimals: one per coordinate (``ClickGrid.decimals``);
+    in 1-D only x is returned.
+    """
+    if not selection:
+        return None
+    for point in selection.get("points", ()) or ():
+        if point.get("curve_number") != GRID_CURVE:
+            continue
+        values = [point.get(name) for name in ("x", "y")[: len(decimals)]]
+        if all(isinstance(v, int | float) and math.isfinite(v) for v in values):
+            # + 0.0 turns -0.0 into 0.0: "-0" in the means text would puzzle a student.
+            return tuple(round(float(v), d) + 0.0 for v, d in zip(values, decimals, strict=True))
+    return None
+
+
+def _number(value: float) -> str:
+    """The shortest text that reads back as ``value``, without a trailing ".0"."""
+    text = repr(float(value) + 0.0)
+    return text[:-2] if text.endswith(".0") else text
+
+
+def means_text(means: Sequence[Sequence[float]]) -> str:
+    """Means as the text box shows them: "x1, y1; x2, y2" (2-D) or "x1; x2" (1-D)."""
+    return "; ".join(", ".join(_number(v) for v in mean) for mean in means)
+
+
+def add_mean(text: str, point: Sequence[float], n_features: int) -> tuple[str, str | None]:
+    """The means text with ``point`` appended, or (``text`` unchanged, a problem to show).
+
+    A text that does not parse, or that already holds links.K_MAX means, is left alone.
+    """
+    means: tuple = ()
+    if text.strip():
+        parsed, problem = links.parse_means(text, n_features, max_components=10**6)
+        if problem:
+            return text, f"Fix the means text first ({problem}), or clear it."
+        means = parsed
+    if len(means) >= links.K_MAX:
+        return text, (f"At most {links.K_MAX} means (K ≤ {links.K_MAX}): undo or clear one "
+                      "before placing another.")
+    return means_text((*means, tuple(point))), None
+
+
+def remove_last_mean(text: str, n_features: int) -> str:
+    """The means text without its last mean (a text that does not parse loses its last part
+    after ';')."""
+    means, problem = links.parse_means(text, n_features, max_components=10**6)
+    if problem:
+        return text.rsplit(";", 1)[0].strip() if ";" in text else ""
+    return means_text(means[:-1])
+
+
+# --- the widget block ----------------------------------------------------------------------------
+
+
+def _chart_key(page: StepperPage) -> str:
+    return page.key("means_picker")
+
+
+def _problem_key(page: StepperPage) -> str:
+    return page.key("means_picker_problem")
+
+
+def place_clicked_mean(page: StepperPage, decimals: Sequence[int]) -> None:
+    """Chart callback: append the clicked grid point to the means text box."""
+    state = st.session_state.get(_chart_key(page))
+    point = clicked_point(state.get("selection") if state else None, decimals)
+    if point is None:
+        return
+    means_key = page.key("means")
+    text, problem = add_mean(str(st.session_state.get(means_key, "")), point, page.n_features)
+    st.session_state[means_key] = text
+    if problem:
+        st.session_state[_problem_key(page)] = problem
+
+
+def _undo(page: StepperPage) -> None:
+    means_key = page.key("means")
+    st.session_state[means_key] = remove_last_mean(str(st.session_state.get(means_key, "")),
+                                                   page.n_features)
+
+
+def _clear(page: StepperPage) -> None:
+    st.session_state[page.key("means")] = ""
+
+
+def means_picker(page: StepperPage, X: np.ndarray) -> None:
+    """The picker: caption, figure and the Undo/Clear buttons.
+
+    X: (N, D) the data the model is fitted to (standardised if the toggle is on), so the
+    clicked means are in the model's coordinates.
+    """
+    text = str(st.session_state.get(page.key("means"), ""))
+    means, _ = links.parse_means(text, page.n_features)
+    click = click_grid(X)
+    st.caption(CAPTION)
+    st.plotly_chart(picker_figure(X, click, means or ()), key=_chart_key(page),
+                    on_select=partial(place_clicked_mean, page, click.decimals),
+                    selection_mode="points", config=PICKER_CONFIG, theme="streamlit",
+                    width="stretch")
+    problem = st.session_state.pop(_problem_key(page), None)
+    if problem:
+        st.warning(problem)
+    # One above the other: side by side, the sidebar cuts their labels short.
+    st.button("Undo last mean", key=page.key("means_undo"), on_click=_undo, args=(page,),
+              disabled=not text.strip(), width="stretch")
+    st.button("Clear the means", key=page.key("means_clear"), on_click=_clear, args=(page,),
+              disabled=not text.strip(), width="stretch")
