@@ -359,3 +359,28 @@ def test_svg_chart_handles_a_single_value_and_escapes_nothing_unsafe():
     svg = log_likelihood_svg([-5.0], ["start"], 0)
     assert svg.count("<circle") == 2
     assert "<script" not in svg
+
+
+def test_spec_figure_encodes_arrays_exactly_as_plotly_does():
+    """SpecFigure's own encoder must write the JSON plotly.py's convert_to_base64 writes."""
+    from _plotly_utils.utils import convert_to_base64
+
+    X = _data_2d()
+    responsibilities = np.random.default_rng(0).dirichlet(np.ones(3), size=len(X))
+    figure = mixture_figure_2d(X, _params_2d(), responsibilities, figure_style(len(X)),
+                               show_density=True)
+    figure.spec["data"].append({"type": "scatter", "x": np.arange(4, dtype=np.int64),
+                                "y": np.array([], dtype=float), "mode": "markers"})
+    reference = _reference_copy(figure.spec)
+    convert_to_base64(reference)
+    ours = figure.to_dict()
+    assert pio.to_json(ours, validate=False) == pio.to_json(reference, validate=False)
+    assert any(trace.get("customdata", {}).get("shape") for trace in ours["data"])
+
+
+def _reference_copy(value):
+    if isinstance(value, dict):
+        return {key: _reference_copy(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_reference_copy(item) for item in value]
+    return value
