@@ -9,6 +9,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -225,6 +228,24 @@ def test_load_test_is_bounded():
             load_test.parse_arguments(arguments)
 
 
+def test_protocol_load_is_bounded():
+    from benchmarks import protocol_load
+
+    defaults = protocol_load.parse_arguments([])
+    assert (defaults.sessions, defaults.seconds) == (200, 60.0)
+    assert protocol_load.parse_arguments(["--sessions", "300", "--seconds", "300"]).sessions == 300
+    for arguments in (["--sessions", "301"], ["--sessions", "0"], ["--seconds", "301"],
+                      ["--seconds", "0"], ["--baseline-seconds", "-1"], ["--n", "5"],
+                      ["--think", "-1"], ["--think", "121"], ["--ramp", "-1"],
+                      ["--ramp", "121"]):
+        with pytest.raises(SystemExit):
+            protocol_load.parse_arguments(arguments)
+    # With every argument at its cap, a phase's own timeout fits inside the watchdog's budget,
+    # and that budget is under an hour.
+    caps = (protocol_load.MAX_SECONDS, protocol_load.MAX_RAMP_S)
+    assert protocol_load.phase_timeout_s(*caps) < protocol_load.phase_budget_s(*caps) < 3600
+
+
 def test_load_test_recognises_another_sessions_view():
     """The leakage check compares the screen with the session's own run, computed apart."""
     from benchmarks import load_test
@@ -252,3 +273,24 @@ def test_load_test_recognises_another_sessions_view():
     behind = load_test.SessionResult(0, 2, 11)
     load_test._check_view(view(own, index - 1), own, index, behind)
     assert any("step" in leak for leak in behind.leaks)
+
+
+def test_a_server_process_runs_one_blas_and_openmp_thread():
+    """Importing ``ui`` (as every page does) leaves every native thread pool at one thread.
+
+    threadpoolctl only limits libraries that are loaded when it is called; a second OpenBLAS
+    thread spinning on a shared 2-core server doubled the CPU per click. Run in a fresh
+    interpreter: the test process has its own limits and libraries loaded.
+    """
+    script = (
+        "import ui, ui.stepper, ui.compare_controls, ui.selection_controls, "
+        "ui.model_controls, ui.autodiff_sections, ui.lessons\n"
+        "from threadpoolctl import threadpool_info\n"
+        "import json; print(json.dumps([(i['internal_api'], i['num_threads']) "
+        "for i in threadpool_info()]))\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, check=True,
+                               capture_output=True, text=True, timeout=120)
+    pools = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert {api for api, _ in pools} >= {"openblas", "openmp"}
+    assert all(threads == 1 for _, threads in pools), pools

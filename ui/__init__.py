@@ -13,9 +13,15 @@ Streamlit:
 - ``ui.stepper``: the body of the EM stepper pages.
 """
 
+# The libraries whose native thread pools are limited below; threadpoolctl only reaches the
+# pools of libraries already loaded: numpy's and scipy's OpenBLAS, scikit-learn's OpenMP.
+import numpy  # noqa: F401, I001
+import scipy.linalg  # noqa: F401
+import sklearn.mixture  # noqa: F401
 from threadpoolctl import threadpool_limits
 
-# One BLAS thread per server process: the matrices here are tiny (D <= 5), and on a shared
-# 2-core server OpenBLAS's worker threads spin against other sessions' work (a 2x2 triangular
-# solve was measured at 5 ms instead of 14 µs under load).
+# One BLAS/OpenMP thread per server process: the matrices here are tiny (D <= 5), and on a
+# shared 2-core server OpenBLAS's second thread spins against other sessions' work (a 2x2
+# triangular solve was measured at 5 ms instead of 14 µs under load; with 2 threads the server
+# spent 72 ms of CPU per click alone, with 1 thread 27 ms).
 threadpool_limits(1)

@@ -134,7 +134,9 @@ def encode_colours(responsibilities: np.ndarray, max_colours: int = 1500):
         colour = _rgb_string(colours[0])
         return codes, [[0.0, colour], [1.0, colour]], 1
     top = len(unique_keys) - 1
-    colorscale = [[index / top, _rgb_string(colour)] for index, colour in enumerate(colours)]
+    channels = np.rint(255 * colours).astype(int).tolist()
+    colorscale = [[index / top, f"rgb({red},{green},{blue})"]
+                  for index, (red, green, blue) in enumerate(channels)]
     return codes, colorscale, top
 
 
