@@ -106,6 +106,7 @@ MAX_SESSIONS = 300
 MAX_SECONDS = 300
 MAX_RAMP_S = 120
 MAX_THINK_S = 120
+MAX_REPLICAS = 4
 PAGE_NAME = PAGE_PATH.lstrip("/")
 # What Chromium sends as ContextInfo (logged from a real session), minus the URL's host.
 CONTEXT_INFO = {"timezone": "UTC", "timezone_offset": 0, "locale": "en-US",
@@ -458,22 +459,51 @@ def _summary(values: list[float]) -> dict:
             "p95_s": _percentile(values, 0.95), "max_s": max(values) if values else None}
 
 
+def _rss_mb(pids: list[int]) -> float:
+    return sum(server_rss_mb(pid) for pid in pids)
+
+
+def _cpu_s(pids: list[int]) -> float:
+    return sum(server_cpu_s(pid) for pid in pids)
+
+
+class _ReplicaMemory(MemorySampler):
+    """MemorySampler over several server processes (their RSS summed)."""
+
+    def __init__(self, pids: list[int]):
+        super().__init__(pids[0])
+        self.pids = pids
+        self.peak = _rss_mb(pids)
+
+    def _loop(self):
+        while not self._stop.wait(0.25):
+            self.peak = max(self.peak, _rss_mb(self.pids))
+
+
 async def run_phase(n_sessions: int, seconds: float, think_s: float, ramp_s: float,
-                    expected: list[ExpectedRun], warm_up_demo: ExpectedRun) -> dict:
-    """Start a fresh server, open one page (``warm_up_demo``, a demo no session uses) so that
-    the idle memory includes the imports every session needs, then run the sessions."""
-    with streamlit_server("--server.disconnectedSessionTTL", "5") as base_url:
-        pid = server_pid(urlparse(base_url).port)
-        RUNNING_SERVERS.add(pid)
+                    expected: list[ExpectedRun], warm_up_demo: ExpectedRun,
+                    replicas: int = 1) -> dict:
+    """Start ``replicas`` fresh servers, open one page on each (``warm_up_demo``, a demo no
+    session uses) so that the idle memory includes the imports every session needs, then run
+    the sessions, session i on server i % replicas (as a load balancer with sticky sessions
+    would spread them). CPU and memory are summed over the servers."""
+    with contextlib.ExitStack() as servers:
+        base_urls = [servers.enter_context(
+            streamlit_server("--server.disconnectedSessionTTL", "5"))
+            for _ in range(replicas)]
+        pids = [server_pid(urlparse(base_url).port) for base_url in base_urls]
+        RUNNING_SERVERS.update(pids)
         try:
-            print(f"  server pid {pid} at {base_url}", flush=True)
-            warm_up = SessionResult(-1, int(warm_up_demo.query["k"]),
-                                    int(warm_up_demo.query["seed"]))
-            await drive_session(base_url, -1, warm_up_demo, 0.0, 0.0, warm_up, time.monotonic())
-            if warm_up.errors:
-                raise RuntimeError(f"the warm-up page failed: {warm_up.errors}")
+            for pid, base_url in zip(pids, base_urls, strict=True):
+                print(f"  server pid {pid} at {base_url}", flush=True)
+                warm_up = SessionResult(-1, int(warm_up_demo.query["k"]),
+                                        int(warm_up_demo.query["seed"]))
+                await drive_session(base_url, -1, warm_up_demo, 0.0, 0.0, warm_up,
+                                    time.monotonic())
+                if warm_up.errors:
+                    raise RuntimeError(f"the warm-up page failed: {warm_up.errors}")
             await asyncio.sleep(2)
-            idle_mb = server_rss_mb(pid)
+            idle_mb = _rss_mb(pids)
             results = [SessionResult(number, int(expected[number].query["k"]),
                                      int(expected[number].query["seed"]))
                        for number in range(n_sessions)]
@@ -481,32 +511,32 @@ async def run_phase(n_sessions: int, seconds: float, think_s: float, ramp_s: flo
 
             async def session(number: int):
                 await asyncio.sleep(ramp_s * number / n_sessions)
-                await drive_session(base_url, number, expected[number], seconds, think_s,
-                                    results[number], started)
+                await drive_session(base_urls[number % replicas], number, expected[number],
+                                    seconds, think_s, results[number], started)
 
             async def note_all_open():
                 while not all(r.open_s is not None or r.errors for r in results):
                     await asyncio.sleep(0.1)
-                opened["cpu_s"] = server_cpu_s(pid) - cpu_before
+                opened["cpu_s"] = _cpu_s(pids) - cpu_before
                 opened["at_s"] = time.monotonic() - started
 
-            with MemorySampler(pid) as sampler:
-                cpu_before = server_cpu_s(pid)
+            with _ReplicaMemory(pids) as sampler:
+                cpu_before = _cpu_s(pids)
                 client_before = time.process_time()
                 started = time.monotonic()
                 watcher = asyncio.create_task(note_all_open())
                 async with asyncio.timeout(phase_timeout_s(seconds, ramp_s)):
                     await asyncio.gather(*(session(number) for number in range(n_sessions)))
                 elapsed = time.monotonic() - started
-                cpu_s = server_cpu_s(pid) - cpu_before
+                cpu_s = _cpu_s(pids) - cpu_before
                 client_cpu_s = time.process_time() - client_before
                 peak_mb = sampler.peak
                 if not watcher.done():  # a session failed before opening: no "all open" time
                     watcher.cancel()
             await asyncio.sleep(8)  # past disconnectedSessionTTL: closed sessions are dropped
-            after_mb = server_rss_mb(pid)
+            after_mb = _rss_mb(pids)
         finally:
-            RUNNING_SERVERS.discard(pid)
+            RUNNING_SERVERS.difference_update(pids)
     latencies = [value for result in results for value in result.latencies_s]
     opens = [result.open_s for result in results if result.open_s is not None]
     clicks = sum(result.clicks for result in results)
@@ -518,6 +548,7 @@ async def run_phase(n_sessions: int, seconds: float, think_s: float, ramp_s: flo
     steady_cpu_s = cpu_s - opened["cpu_s"] if opened["cpu_s"] is not None else None
     return {
         "sessions": n_sessions,
+        "replicas": replicas,
         "seconds": seconds,
         "think_s": think_s,
         "ramp_s": ramp_s,
@@ -675,10 +706,10 @@ async def main_async(args) -> dict:
               f"{args.baseline_think:g} s ...", flush=True)
         phases["baseline"] = await run_phase(1, args.baseline_seconds, args.baseline_think, 0.0,
                                              expected[:1], warm_up)
-    print(f"Hall: {args.sessions} sessions for {args.seconds:.0f} s, think {args.think:g} s, "
-          f"arriving over {args.ramp:g} s ...", flush=True)
+    print(f"Hall: {args.sessions} sessions on {args.replicas} server(s) for {args.seconds:.0f} s,"
+          f" think {args.think:g} s, arriving over {args.ramp:g} s ...", flush=True)
     phases["hall"] = await run_phase(args.sessions, args.seconds, args.think, args.ramp,
-                                     expected, warm_up)
+                                     expected, warm_up, replicas=args.replicas)
     return phases
 
 
@@ -698,6 +729,9 @@ def parse_arguments(argv=None):
                         help="mean pause between the baseline session's clicks")
     parser.add_argument("--n", type=int, default=2000, help="points in each session's data")
     parser.add_argument("--seed", type=int, default=0, help="draws the sessions' seeds")
+    parser.add_argument("--replicas", type=int, default=1,
+                        help=f"hall servers, session i on server i %% replicas, as behind a "
+                             f"load balancer with sticky sessions (1 to {MAX_REPLICAS})")
     args = parser.parse_args(argv)
     if not 1 <= args.sessions <= MAX_SESSIONS:
         parser.error(f"--sessions must be from 1 to {MAX_SESSIONS}")
@@ -709,6 +743,8 @@ def parse_arguments(argv=None):
     for name in ("think", "baseline_think"):
         if not 0 <= getattr(args, name) <= MAX_THINK_S:
             parser.error(f"--{name.replace('_', '-')} must be from 0 to {MAX_THINK_S}")
+    if not 1 <= args.replicas <= MAX_REPLICAS:
+        parser.error(f"--replicas must be from 1 to {MAX_REPLICAS}")
     if not 0 <= args.ramp <= MAX_RAMP_S:
         parser.error(f"--ramp must be from 0 to {MAX_RAMP_S}")
     if not links.N_MIN <= args.n <= links.N_MAX:

@@ -237,7 +237,7 @@ def test_protocol_load_is_bounded():
     for arguments in (["--sessions", "301"], ["--sessions", "0"], ["--seconds", "301"],
                       ["--seconds", "0"], ["--baseline-seconds", "-1"], ["--n", "5"],
                       ["--think", "-1"], ["--think", "121"], ["--ramp", "-1"],
-                      ["--ramp", "121"]):
+                      ["--ramp", "121"], ["--replicas", "0"], ["--replicas", "5"]):
         with pytest.raises(SystemExit):
             protocol_load.parse_arguments(arguments)
     # With every argument at its cap, a phase's own timeout fits inside the watchdog's budget,
