@@ -19,10 +19,11 @@ the phase's duration, waiting --think seconds between clicks (0: as fast as the 
 Measured:
 - step latency: from the websocket frame that asks for the rerun leaving the browser to the
   ``script_finished`` frame arriving, timestamped by Chromium's network service (DevTools
-  protocol): what the server makes each student wait. The page rendering (every renderer and
-  the software WebGL) runs at nice 19 so that the 20 browsers, which in a hall run on 20
-  laptops, take only the CPU the server leaves; the browser and network-service processes run
-  at normal priority so that their timestamps are not delayed;
+  protocol), not by this process. The page rendering (every renderer and the software WebGL)
+  runs at nice 19 so that the 20 browsers, which in a hall run on 20 laptops, take only the
+  CPU the server leaves; the browser and network-service processes run at normal priority.
+  Starved renderers still delay it: Chromium stops reading a websocket until the page has
+  consumed the previous message. protocol_load.py measures the server without browsers;
 - click -> redrawn: from the click to the end of the rerun and the page idle, as this rig sees
   it (20 software-rendering browsers sharing 2 cores slow each other down: a rig figure);
 - errors: exception boxes, error alerts, timeouts, browser page errors, lost connections;
@@ -226,9 +227,9 @@ class RunCounter:
 
     A step's latency is the time from the websocket frame that asks for the rerun leaving the
     browser to the ``script_finished`` frame arriving, both timestamped by Chromium's network
-    service (DevTools ``Network.webSocketFrameSent/Received``), not by this process: what the
-    server makes each student wait, without the redraw that their own laptop does afterwards
-    (measured alone by bench_stepper_browser.py) and without this rig's event-loop delays.
+    service (DevTools ``Network.webSocketFrameSent/Received``), not by this process: without
+    the redraw that follows and without this driver's event-loop delays (but see the module
+    docstring: a starved page slows Chromium's reading of the socket).
     """
 
     def __init__(self):
