@@ -53,6 +53,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
@@ -146,9 +147,10 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def server_rss_mb(pid: int) -> float:
+def server_rss_mb(pids: Sequence[int]) -> float:
+    """The resident memory of the servers ``pids`` and their children, in MB."""
     total_kb = 0
-    for process in _descendants(pid):
+    for process in (child for pid in pids for child in _descendants(pid)):
         try:
             for line in Path(f"/proc/{process}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -158,10 +160,11 @@ def server_rss_mb(pid: int) -> float:
     return total_kb / 1024
 
 
-def server_cpu_s(pid: int) -> float:
+def server_cpu_s(pids: Sequence[int]) -> float:
+    """The CPU time (user + system) of the servers ``pids`` and their children, in seconds."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0
-    for process in _descendants(pid):
+    for process in (child for pid in pids for child in _descendants(pid)):
         try:
             fields_ = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
@@ -184,18 +187,21 @@ def server_pid(port: int) -> int:
     raise RuntimeError(f"no streamlit process for port {port}")
 
 
-class MemorySampler:
-    """Samples the server's RSS every 0.25 s in a thread; keeps the peak."""
+class PeriodicThread:
+    """A context manager that calls ``tick()`` every ``interval_s`` in a daemon thread."""
 
-    def __init__(self, pid: int):
-        self.pid = pid
-        self.peak = server_rss_mb(pid)
+    interval_s = 0.25
+
+    def __init__(self):
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
+    def tick(self) -> None:
+        raise NotImplementedError
+
     def _loop(self):
-        while not self._stop.wait(0.25):
-            self.peak = max(self.peak, server_rss_mb(self.pid))
+        while not self._stop.wait(self.interval_s):
+            self.tick()
 
     def __enter__(self):
         self._thread.start()
@@ -204,6 +210,18 @@ class MemorySampler:
     def __exit__(self, *exc):
         self._stop.set()
         self._thread.join()
+
+
+class MemorySampler(PeriodicThread):
+    """Samples the servers' summed RSS every 0.25 s; keeps the peak."""
+
+    def __init__(self, pids: Sequence[int]):
+        super().__init__()
+        self.pids = list(pids)
+        self.peak = server_rss_mb(self.pids)
+
+    def tick(self) -> None:
+        self.peak = max(self.peak, server_rss_mb(self.pids))
 
 
 # --- one browser session ----------------------------------------------------------------------------
@@ -437,7 +455,7 @@ def _niced_chromium(directory: Path) -> str:
     return str(launcher)
 
 
-class NetworkPriority:
+class NetworkPriority(PeriodicThread):
     """Keeps Chromium's browser and network-service processes at normal priority (nice 0).
 
     They inherit nice 19 from the launcher; only the rendering should (see _niced_chromium).
@@ -445,9 +463,7 @@ class NetworkPriority:
     values are per thread, so every thread of those processes is reniced.
     """
 
-    def __init__(self):
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, daemon=True)
+    interval_s = 0.5
 
     @staticmethod
     def _is_network_side(command_line: bytes) -> bool:
@@ -458,7 +474,7 @@ class NetworkPriority:
         return not kinds or (kinds == [b"--type=utility"]
                              and b"--utility-sub-type=network.mojom.NetworkService" in arguments)
 
-    def _renice(self):
+    def tick(self) -> None:
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
                 continue
@@ -470,18 +486,6 @@ class NetworkPriority:
                         os.setpriority(os.PRIO_PROCESS, int(task.name), 0)
             except (OSError, ValueError):
                 continue
-
-    def _loop(self):
-        while not self._stop.wait(0.5):
-            self._renice()
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
 
 
 async def run_phase(playwright, n_sessions: int, seconds: float, think_s: float,
@@ -496,12 +500,12 @@ async def run_phase(playwright, n_sessions: int, seconds: float, think_s: float,
         try:
             await _warm_up(browser, base_url)
             await asyncio.sleep(2)
-            idle_mb = server_rss_mb(pid)
-            cpu_before = server_cpu_s(pid)
+            idle_mb = server_rss_mb([pid])
+            cpu_before = server_cpu_s([pid])
             results = [SessionResult(number, int(expected[number].query["k"]),
                                      int(expected[number].query["seed"]))
                        for number in range(n_sessions)]
-            with MemorySampler(pid) as sampler:
+            with MemorySampler([pid]) as sampler:
                 started = time.monotonic()
                 await asyncio.wait_for(
                     asyncio.gather(*(drive_session(browser, base_url, number, expected[number],
@@ -509,10 +513,10 @@ async def run_phase(playwright, n_sessions: int, seconds: float, think_s: float,
                                      for number in range(n_sessions))),
                     timeout=seconds + OPEN_TIMEOUT_S + CLICK_TIMEOUT_S + 30)
                 elapsed = time.monotonic() - started
-                cpu_s = server_cpu_s(pid) - cpu_before
+                cpu_s = server_cpu_s([pid]) - cpu_before
                 peak_mb = sampler.peak
             await asyncio.sleep(8)  # past disconnectedSessionTTL: closed sessions are dropped
-            after_mb = server_rss_mb(pid)
+            after_mb = server_rss_mb([pid])
         finally:
             await browser.close()
     steps = [value for result in results for value in result.step_latencies_s]

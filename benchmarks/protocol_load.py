@@ -459,27 +459,6 @@ def _summary(values: list[float]) -> dict:
             "p95_s": _percentile(values, 0.95), "max_s": max(values) if values else None}
 
 
-def _rss_mb(pids: list[int]) -> float:
-    return sum(server_rss_mb(pid) for pid in pids)
-
-
-def _cpu_s(pids: list[int]) -> float:
-    return sum(server_cpu_s(pid) for pid in pids)
-
-
-class _ReplicaMemory(MemorySampler):
-    """MemorySampler over several server processes (their RSS summed)."""
-
-    def __init__(self, pids: list[int]):
-        super().__init__(pids[0])
-        self.pids = pids
-        self.peak = _rss_mb(pids)
-
-    def _loop(self):
-        while not self._stop.wait(0.25):
-            self.peak = max(self.peak, _rss_mb(self.pids))
-
-
 async def run_phase(n_sessions: int, seconds: float, think_s: float, ramp_s: float,
                     expected: list[ExpectedRun], warm_up_demo: ExpectedRun,
                     replicas: int = 1) -> dict:
@@ -503,7 +482,7 @@ async def run_phase(n_sessions: int, seconds: float, think_s: float, ramp_s: flo
                 if warm_up.errors:
                     raise RuntimeError(f"the warm-up page failed: {warm_up.errors}")
             await asyncio.sleep(2)
-            idle_mb = _rss_mb(pids)
+            idle_mb = server_rss_mb(pids)
             results = [SessionResult(number, int(expected[number].query["k"]),
                                      int(expected[number].query["seed"]))
                        for number in range(n_sessions)]
@@ -517,24 +496,24 @@ async def run_phase(n_sessions: int, seconds: float, think_s: float, ramp_s: flo
             async def note_all_open():
                 while not all(r.open_s is not None or r.errors for r in results):
                     await asyncio.sleep(0.1)
-                opened["cpu_s"] = _cpu_s(pids) - cpu_before
+                opened["cpu_s"] = server_cpu_s(pids) - cpu_before
                 opened["at_s"] = time.monotonic() - started
 
-            with _ReplicaMemory(pids) as sampler:
-                cpu_before = _cpu_s(pids)
+            with MemorySampler(pids) as sampler:
+                cpu_before = server_cpu_s(pids)
                 client_before = time.process_time()
                 started = time.monotonic()
                 watcher = asyncio.create_task(note_all_open())
                 async with asyncio.timeout(phase_timeout_s(seconds, ramp_s)):
                     await asyncio.gather(*(session(number) for number in range(n_sessions)))
                 elapsed = time.monotonic() - started
-                cpu_s = _cpu_s(pids) - cpu_before
+                cpu_s = server_cpu_s(pids) - cpu_before
                 client_cpu_s = time.process_time() - client_before
                 peak_mb = sampler.peak
                 if not watcher.done():  # a session failed before opening: no "all open" time
                     watcher.cancel()
             await asyncio.sleep(8)  # past disconnectedSessionTTL: closed sessions are dropped
-            after_mb = _rss_mb(pids)
+            after_mb = server_rss_mb(pids)
         finally:
             RUNNING_SERVERS.difference_update(pids)
     latencies = [value for result in results for value in result.latencies_s]

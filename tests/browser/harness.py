@@ -48,6 +48,10 @@ SERVER_START_TIMEOUT_S = 60.0
 # Generous: the first run of a page imports scipy, scikit-learn and plotly on a shared 2-core box.
 RUN_TIMEOUT_MS = 60_000
 
+# The stepper pages' scripts (page_url turns them into their URLs).
+PAGE_EM_1D = "pages/1_EM_in_1-D.py"
+PAGE_EM_2D = "pages/2_EM_in_2-D.py"
+
 APP_FINISHED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 APP_COMPILE_ERROR = '[data-testid="stApp"][data-test-script-state="compilationError"]'
 MAIN_BLOCK = '[data-testid="stMainBlockContainer"]'

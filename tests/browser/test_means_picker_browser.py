@@ -12,6 +12,8 @@ import pytest
 
 from gmm_core import datasets
 from tests.browser.harness import (
+    PAGE_EM_1D,
+    PAGE_EM_2D,
     assert_no_exception,
     click_and_wait,
     open_app_page,
@@ -22,8 +24,6 @@ from tests.browser.harness import (
 from ui import links
 from ui.means_picker import click_grid
 
-PAGE_1D = "pages/1_EM_in_1-D.py"
-PAGE_2D = "pages/2_EM_in_2-D.py"
 SIDEBAR = '[data-testid="stSidebar"]'
 PICKER = f'{SIDEBAR} [data-testid="stPlotlyChart"]'
 
@@ -80,7 +80,7 @@ def _placed_means(page, n_features: int):
 
 @pytest.mark.browser
 def test_two_clicks_place_two_means_in_2d(browser, fresh_server):
-    page = open_app_page(browser, page_url(fresh_server(), PAGE_2D) + "?dataset=tutorial-2d")
+    page = open_app_page(browser, page_url(fresh_server(), PAGE_EM_2D) + "?dataset=tutorial-2d")
     page.locator(f'{SIDEBAR} [data-testid="stSelectbox"]').filter(
         has_text="Initialisation").click()
     page.get_by_role("option", name="given-means").click()
@@ -117,7 +117,7 @@ def test_two_clicks_place_two_means_in_2d(browser, fresh_server):
 
 @pytest.mark.browser
 def test_two_clicks_place_two_means_in_1d(browser, fresh_server):
-    url = page_url(fresh_server(), PAGE_1D) + "?dataset=tutorial-1d&init=given-means&means=0"
+    url = page_url(fresh_server(), PAGE_EM_1D) + "?dataset=tutorial-1d&init=given-means&means=0"
     page = open_app_page(browser, url)
     assert_no_exception(page)
     _wait_for_picker(page, 1)

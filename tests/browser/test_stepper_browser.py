@@ -10,6 +10,8 @@ import re
 import pytest
 
 from tests.browser.harness import (
+    PAGE_EM_1D,
+    PAGE_EM_2D,
     assert_no_exception,
     open_app_page,
     page_url,
@@ -17,11 +19,9 @@ from tests.browser.harness import (
     wait_for_rerun,
 )
 
-PAGE_1D = "pages/1_EM_in_1-D.py"
-PAGE_2D = "pages/2_EM_in_2-D.py"
 STEPPER_PAGES = {
-    "em_1d": (PAGE_1D, "?dataset=faithful-eruptions&k=2"),
-    "em_2d": (PAGE_2D, "?dataset=tutorial-2d&k=3&seed=1"),
+    "em_1d": (PAGE_EM_1D, "?dataset=faithful-eruptions&k=2"),
+    "em_2d": (PAGE_EM_2D, "?dataset=tutorial-2d&k=3&seed=1"),
 }
 BUTTONS = ("E-step", "M-step", "EM iteration", "Back", "Run to convergence", "Reset")
 PLOT = '[data-testid="stPlotlyChart"] .main-svg'
@@ -75,7 +75,7 @@ def test_every_stepping_button_works_from_a_fresh_server(browser, fresh_server, 
 
 @pytest.mark.browser
 def test_keyboard_and_play_on_the_2d_page(browser, fresh_server):
-    page = open_app_page(browser, page_url(fresh_server(), PAGE_2D) + "?dataset=five-blobs&k=5")
+    page = open_app_page(browser, page_url(fresh_server(), PAGE_EM_2D) + "?dataset=five-blobs&k=5")
     wait_for_figures(page)
     # Keys reach the app once the page (not a text box) has the focus.
     page.locator("h1").first.click()
@@ -105,12 +105,12 @@ def test_keyboard_and_play_on_the_2d_page(browser, fresh_server):
 def test_lessons_and_presentation_mode_render(browser, fresh_server):
     base = fresh_server()
     views = {
-        "em_2d_presentation": page_url(base, PAGE_2D) + "?dataset=textbook&k=3&step=6",
-        "em_1d_collapse": page_url(base, PAGE_1D)
+        "em_2d_presentation": page_url(base, PAGE_EM_2D) + "?dataset=textbook&k=3&step=6",
+        "em_1d_collapse": page_url(base, PAGE_EM_1D)
         + "?dataset=faithful-eruptions&k=10&init=k-means&seed=3&reg=0&step=99",
-        "em_2d_collapse": page_url(base, PAGE_2D)
+        "em_2d_collapse": page_url(base, PAGE_EM_2D)
         + "?dataset=iris&k=4&init=k-means&seed=0&reg=0&step=99",
-        "em_2d_blobs_10000": page_url(base, PAGE_2D) + "?dataset=blobs&n=10000&k=5&seed=1&step=3",
+        "em_2d_blobs_10000": page_url(base, PAGE_EM_2D) + "?dataset=blobs&n=10000&k=5&seed=1&step=3",
     }
     for name, url in views.items():
         page = open_app_page(browser, url)
