@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from google.protobuf.message import DecodeError
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = Path(__file__).resolve().parent / "screenshots"
@@ -293,6 +294,27 @@ def click_and_wait(page, label: str, *, timeout_ms: int = RUN_TIMEOUT_MS) -> Non
     """Click the button whose label is exactly ``label`` and wait for the rerun it causes."""
     page.get_by_role("button", name=label, exact=True).click(timeout=timeout_ms)
     wait_for_rerun(page, timeout_ms=timeout_ms)
+
+
+def choose_option(page, selectbox, option: str, *, attempts: int = 3) -> None:
+    """Pick ``option`` in the Streamlit selectbox located by ``selectbox`` and wait for the rerun.
+
+    The drop-down opens on a click but closes again if the page re-renders before the option
+    is clicked (a component iframe or a chart finishing its first draw can do that on a busy
+    machine), so the click that opens it is retried a few times.
+    """
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for attempt in range(attempts):
+        selectbox.click()
+        try:
+            wanted.wait_for(state="visible", timeout=5_000)
+            wanted.click(timeout=5_000)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
+    wait_for_rerun(page)
 
 
 def assert_no_exception(page) -> None:

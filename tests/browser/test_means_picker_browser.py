@@ -15,6 +15,7 @@ from tests.browser.harness import (
     PAGE_EM_1D,
     PAGE_EM_2D,
     assert_no_exception,
+    choose_option,
     click_and_wait,
     open_app_page,
     page_url,
@@ -81,10 +82,8 @@ def _placed_means(page, n_features: int):
 @pytest.mark.browser
 def test_two_clicks_place_two_means_in_2d(browser, fresh_server):
     page = open_app_page(browser, page_url(fresh_server(), PAGE_EM_2D) + "?dataset=tutorial-2d")
-    page.locator(f'{SIDEBAR} [data-testid="stSelectbox"]').filter(
-        has_text="Initialisation").click()
-    page.get_by_role("option", name="given-means").click()
-    wait_for_rerun(page)
+    choose_option(page, page.locator(f'{SIDEBAR} [data-testid="stSelectbox"]').filter(
+        has_text="Initialisation"), "given-means")
     assert_no_exception(page)
     assert page.get_by_text("Click the data to place a mean").is_visible()
 
