@@ -3,7 +3,8 @@
 # Defines:
 #   REPO_ROOT, VENV_DIR      absolute paths
 #   section TITLE            prints a section header
-#   setup_python_env         creates .venv and installs the project with its test extras
+#   setup_python_env [test]  creates .venv and installs the project (with "test": also its test
+#                            extras: pytest, hypothesis, Playwright, ruff)
 #   ensure_chromium          installs Debian's chromium at /usr/bin/chromium when it is missing
 #
 # Works as root or as a user with password-less sudo, with CI=true and no standard input.
@@ -11,8 +12,9 @@
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VENV_DIR="$REPO_ROOT/.venv"
-# The stamp holds the hash of pyproject.toml at the last successful install; it lives inside
-# .venv so that deleting the environment also forgets the install.
+# The stamp holds the hash of pyproject.toml at the last successful install and what was
+# installed ("runtime" or "test"); it lives inside .venv so that deleting the environment also
+# forgets the install.
 INSTALL_STAMP="$VENV_DIR/.installed-pyproject-sha256"
 CHROMIUM_PATH=/usr/bin/chromium
 
@@ -104,6 +106,12 @@ pyproject_hash() {
 }
 
 setup_python_env() {
+    local extras=${1:-runtime}
+    case "$extras" in
+        runtime) local target="." ;;
+        test) local target=".[test]" ;;
+        *) echo "ERROR: setup_python_env takes 'test' or nothing, not '$extras'" >&2; return 1 ;;
+    esac
     lock_setup
     local python
     # A .venv whose interpreter no longer runs (moved checkout, removed base Python) is rebuilt.
@@ -117,19 +125,27 @@ setup_python_env() {
         rm -rf "$VENV_DIR"
         create_venv "$python" || { unlock_setup; return 1; }
     fi
-    local wanted
+    local wanted stamp_hash="" stamp_extras=""
     wanted=$(pyproject_hash)
-    if [ -f "$INSTALL_STAMP" ] && [ "$(cat "$INSTALL_STAMP")" = "$wanted" ]; then
+    if [ -f "$INSTALL_STAMP" ]; then
+        read -r stamp_hash stamp_extras <"$INSTALL_STAMP" || true
+    fi
+    # A test install also serves the app; a runtime-only install lacks the test tools.
+    if [ "$stamp_hash" = "$wanted" ] && { [ "$extras" = runtime ] || [ "$stamp_extras" = test ]; }; then
         echo "$VENV_DIR is up to date with pyproject.toml (delete .venv to force a reinstall)"
     else
-        echo "Installing the project and its test tools into $VENV_DIR (a few minutes the first time)"
+        if [ "$extras" = test ]; then
+            echo "Installing the project and its test tools into $VENV_DIR (a few minutes the first time)"
+        else
+            echo "Installing the project into $VENV_DIR (a few minutes the first time)"
+        fi
         rm -f "$INSTALL_STAMP"
         (cd "$REPO_ROOT" &&
             "$VENV_DIR/bin/python" -m pip install --disable-pip-version-check --progress-bar off \
                 --upgrade pip &&
             "$VENV_DIR/bin/python" -m pip install --disable-pip-version-check --progress-bar off \
-                -e ".[test]") || { unlock_setup; return 1; }
-        echo "$wanted" >"$INSTALL_STAMP"
+                -e "$target") || { unlock_setup; return 1; }
+        echo "$wanted $extras" >"$INSTALL_STAMP"
     fi
     unlock_setup
 }

@@ -13,7 +13,7 @@ cd "$REPO_ROOT"
 export PYTHONUNBUFFERED=1
 
 section "Python environment (.venv)"
-setup_python_env
+setup_python_env test
 
 section "Chromium (for the browser tests)"
 ensure_chromium

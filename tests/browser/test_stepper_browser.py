@@ -6,6 +6,7 @@ Screenshots land in tests/browser/screenshots/ for a human to look at.
 """
 
 import re
+import time
 
 import pytest
 
@@ -73,6 +74,20 @@ def test_every_stepping_button_works_from_a_fresh_server(browser, fresh_server, 
             screenshot(page, f"{name}_converged")
 
 
+def _settled_half_step(page, *, hold_ms: int, timeout_ms: int) -> int:
+    """The half-step on screen once it has not changed for ``hold_ms``; fails after
+    ``timeout_ms`` if it keeps changing (playback did not stop)."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    shown = shown_half_step(page)
+    while True:
+        page.wait_for_timeout(hold_ms)
+        now = shown_half_step(page)
+        if now == shown:
+            return now
+        assert time.monotonic() < deadline, f"still advancing {timeout_ms} ms after Pause"
+        shown = now
+
+
 @pytest.mark.browser
 def test_keyboard_and_play_on_the_2d_page(browser, fresh_server):
     page = open_app_page(browser, page_url(fresh_server(), PAGE_EM_2D) + "?dataset=five-blobs&k=5")
@@ -93,9 +108,9 @@ def test_keyboard_and_play_on_the_2d_page(browser, fresh_server):
         "() => /Half-step ([3-9]|\\d\\d+):/.test(document.body.innerText)", timeout=20_000)
     button(page, "Pause").click()
     page.wait_for_selector('button:has-text("Play")', timeout=20_000)
-    # A tick already on its way when Pause was clicked may still land: let it settle first.
-    page.wait_for_timeout(1500)
-    stopped = shown_half_step(page)
+    # A tick already on its way when Pause was clicked may still land (later on a busy
+    # machine): wait until the half-step has held for 1.5 s, then it must hold for 2.5 s more.
+    stopped = _settled_half_step(page, hold_ms=1500, timeout_ms=20_000)
     page.wait_for_timeout(2500)
     assert shown_half_step(page) == stopped
     assert_no_exception(page)
