@@ -26,17 +26,13 @@ from tests.stepper_helpers import (
     traces,
 )
 from ui import links, means_picker
+from ui.click_grid import GRID_CURVE, GRID_POINTS_1D, GRID_SIDE_2D, click_grid, clicked_point
 from ui.controls import stepper_page
 from ui.figures_common import PALETTE_HEX
 from ui.means_picker import (
     CAPTION,
-    GRID_CURVE,
-    GRID_POINTS_1D,
-    GRID_SIDE_2D,
     MAX_SHOWN_POINTS,
     add_mean,
-    click_grid,
-    clicked_point,
     means_text,
     picker_figure,
     remove_last_mean,

@@ -5,21 +5,17 @@ numbered markers, plus "Undo last mean" and "Clear the means". A click anywhere 
 appends the point under the mouse to the means text box (``page.key("means")``), which stays
 the one place where the means are kept, shown and edited; K follows the number of means.
 
-A click can only select a data point of a Plotly trace, not an empty spot, so an invisible
-grid of points covers the data's range and a click selects the grid point nearest to the
-mouse. The grid's coordinates are rounded to the digits the grid resolves (2-3 significant
-digits of the data's spread), so the means text stays readable and a mean lands exactly where
-the hover label said.
+A click lands on the grid point nearest to the mouse (``ui.click_grid``: an invisible grid
+over the data, rounded to the digits it resolves), so the means text stays readable and a mean
+lands exactly where the hover label said.
 
-The pure parts (``click_grid``, ``picker_figure``, ``clicked_point``, ``add_mean``,
-``remove_last_mean``) need no Streamlit and are tested on their own.
+The pure parts (``picker_figure``, ``add_mean``, ``remove_last_mean``) need no Streamlit and
+are tested on their own.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -27,6 +23,7 @@ import numpy as np
 import streamlit as st
 
 from ui import links
+from ui.click_grid import ClickGrid, click_grid, clicked_point, grid_trace
 from ui.figures_common import PALETTE_RGB, component_hex, make_figure
 
 if TYPE_CHECKING:  # ui.controls imports this module to draw the picker
@@ -34,62 +31,12 @@ if TYPE_CHECKING:  # ui.controls imports this module to draw the picker
 
 # At most this many data points are drawn: the picker only has to show where the data lie.
 MAX_SHOWN_POINTS = 2000
-GRID_SIDE_2D = 50  # a 50 x 50 grid of clickable points in 2-D
-GRID_POINTS_1D = 200  # clickable points along x in 1-D
-# The grid reaches this fraction of the data's span beyond the data on every side.
-GRID_PADDING = 0.05
-# The click grid is the first trace: a selection names its points by curve number 0.
-GRID_CURVE = 0
 CAPTION = "Click the data to place a mean; K follows the number of means."
 HEIGHT_2D, HEIGHT_1D = 300, 170
 PICKER_CONFIG = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False}
 
 
 # --- pure helpers -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ClickGrid:
-    """The clickable points over the data: ``points`` (G, D), rounded per column to
-    ``decimals`` (D,); ``steps`` (D,) is the spacing of the grid along each column."""
-
-    points: np.ndarray
-    decimals: tuple[int, ...]
-    steps: np.ndarray
-
-
-def _points_per_axis(n_features: int) -> int:
-    return GRID_POINTS_1D if n_features == 1 else GRID_SIDE_2D
-
-
-def click_grid(X: np.ndarray) -> ClickGrid:
-    """A regular grid over the range of X (N, D), D = 1 (GRID_POINTS_1D points along x) or
-    D = 2 (GRID_SIDE_2D² points), reaching GRID_PADDING of the span beyond the data.
-
-    Each coordinate keeps as many decimals as the grid resolves (the step's leading digit):
-    neighbouring points stay distinct and no digit is invented; that is 2-3 significant digits
-    of the data's span.
-    """
-    n_features = X.shape[1]
-    n_points = _points_per_axis(n_features)
-    # Column by column: a reduction along axis 0 of an (N, 2) array is ~15x slower.
-    low = np.array([X[:, d].min() for d in range(n_features)])
-    high = np.array([X[:, d].max() for d in range(n_features)])
-    span = np.where(high > low, high - low, 1.0)  # a constant column gets a grid of width ~1
-    steps = span * (1 + 2 * GRID_PADDING) / (n_points - 1)
-    decimals = tuple(max(0, -math.floor(math.log10(float(step)))) for step in steps)
-    axes = []
-    for d in range(n_features):
-        centre, half = (low[d] + high[d]) / 2, steps[d] * (n_points - 1) / 2
-        # + 0.0 turns a rounded -0.0 into 0.0: "-0" in a hover label would puzzle a student.
-        axes.append(np.round(np.linspace(centre - half, centre + half, n_points),
-                             decimals[d]) + 0.0)
-    if n_features == 1:
-        points = axes[0][:, None]
-    else:
-        grid_x, grid_y = np.meshgrid(*axes)
-        points = np.stack([grid_x.ravel(), grid_y.ravel()], axis=1)
-    return ClickGrid(points, decimals, steps)
 
 
 def shown_points(X: np.ndarray, max_points: int = MAX_SHOWN_POINTS) -> np.ndarray:
@@ -124,19 +71,11 @@ def picker_figure(X: np.ndarray, click: ClickGrid, means: Sequence[Sequence[floa
         where = "(%{x})" if n_features == 1 else "(%{x}, %{y})"
         hover = f"click to place mean {placed + 1} at {where}"
     if n_features == 1:
-        grid_y = np.zeros(len(grid))
         points_y = np.random.default_rng(1).uniform(-0.7, 0.7, len(points))
         means_y = np.zeros(placed)
     else:
-        grid_y, points_y, means_y = grid[:, 1], points[:, 1], means[:, 1]
-    traces = [{
-        "type": "scatter", "x": grid[:, 0], "y": grid_y, "mode": "markers",
-        "name": "click grid", "showlegend": False,
-        # Transparent but present: Plotly picks the grid point nearest to the mouse.
-        "marker": {"size": 6, "color": "rgba(0,0,0,0)"},
-        "selected": {"marker": {"opacity": 0}}, "unselected": {"marker": {"opacity": 0}},
-        "hovertemplate": hover + "<extra></extra>",
-    }, {
+        points_y, means_y = points[:, 1], means[:, 1]
+    traces = [grid_trace(click, hover), {
         "type": "scatter", "x": points[:, 0].astype(np.float32),
         "y": np.asarray(points_y, dtype=np.float32), "mode": "markers", "name": "data",
         "showlegend": False, "hoverinfo": "skip",
@@ -177,26 +116,6 @@ def picker_figure(X: np.ndarray, click: ClickGrid, means: Sequence[Sequence[floa
     else:
         layout["yaxis"] = {"range": [-1.0, 1.0], "fixedrange": True, "visible": False}
     return make_figure({"data": traces, "layout": layout})
-
-
-def clicked_point(selection: Mapping | None, decimals: Sequence[int]) -> tuple[float, ...] | None:
-    """The point of the click grid that a click selected, rounded; None if there is none.
-
-    selection: the ``selection`` part of the chart's state, {"points": [{"x", "y",
-    "curve_number", ...}, ...]}; only points of the click grid count (an empty selection
-    comes from a click that deselected). decimals: one per coordinate (``ClickGrid.decimals``);
-    in 1-D only x is returned.
-    """
-    if not selection:
-        return None
-    for point in selection.get("points", ()) or ():
-        if point.get("curve_number") != GRID_CURVE:
-            continue
-        values = [point.get(name) for name in ("x", "y")[: len(decimals)]]
-        if all(isinstance(v, int | float) and math.isfinite(v) for v in values):
-            # + 0.0 turns -0.0 into 0.0: "-0" in the means text would puzzle a student.
-            return tuple(round(float(v), d) + 0.0 for v, d in zip(values, decimals, strict=True))
-    return None
 
 
 def _number(value: float) -> str:

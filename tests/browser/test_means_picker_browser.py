@@ -23,7 +23,7 @@ from tests.browser.harness import (
     wait_for_rerun,
 )
 from ui import links
-from ui.means_picker import click_grid
+from ui.click_grid import click_grid
 
 SIDEBAR = '[data-testid="stSidebar"]'
 PICKER = f'{SIDEBAR} [data-testid="stPlotlyChart"]'
