@@ -109,3 +109,19 @@ def clicked_point(selection: Mapping | None, decimals: Sequence[int], *,
             # + 0.0 turns -0.0 into 0.0: "-0" in the means text would puzzle a student.
             return tuple(round(float(v), d) + 0.0 for v, d in zip(values, decimals, strict=True))
     return None
+
+
+# Traces whose points Plotly fades while another point is selected.
+_SELECTABLE_TYPES = ("scatter", "scattergl", "bar")
+
+
+def with_click_grid(traces: Sequence[dict], click: ClickGrid, hover: str) -> list[dict]:
+    """``traces`` made clickable anywhere: the click grid first (trace GRID_CURVE), then the
+    traces, each keeping its look while a click has a point selected (Plotly otherwise fades
+    every point but the selected one)."""
+    shown = [grid_trace(click, hover)]
+    for trace in traces:
+        if trace.get("type") in _SELECTABLE_TYPES:
+            trace = {**trace, "unselected": {"marker": {"opacity": 1}}}
+        shown.append(trace)
+    return shown

@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from gmm_core.mixture import MixtureParams, full_covariances
+from ui.click_grid import ClickGrid, with_click_grid
 from ui.figures_common import (
     FigureStyle,
     axis,
@@ -25,6 +26,7 @@ from ui.figures_common import (
 )
 
 _GRID_POINTS = 500
+PROBE_HOVER_1D = "click to move the probe point to x = %{x}"
 _MAX_BINS = 80
 
 
@@ -82,6 +84,7 @@ def mixture_figure_1d(
     *,
     hard_labels: bool = False,
     probe: float | None = None,
+    probe_click: ClickGrid | None = None,
     feature_name: str = "x",
     title: str = "",
 ):
@@ -90,6 +93,8 @@ def mixture_figure_1d(
     X: (N, 1) or (N,); params: the mixture on screen (or None for data only); responsibilities:
     (N, K) the colours of the rug (None: grey). The y range is set by the histogram and does not
     move between steps; a density higher than that (a collapsing component) runs off the top.
+    probe_click: ``click_grid(X)`` to make the figure clickable for moving the probe point (the
+    grid, along density 0, becomes trace GRID_CURVE), or None.
     """
     x = np.asarray(X, dtype=float).reshape(-1)
     centres, widths, heights = histogram_density(x)
@@ -148,6 +153,8 @@ def mixture_figure_1d(
                        "line": {"color": "white", "width": 2}},
             "hovertemplate": "probe point x = %{x:.3g}<extra></extra>",
         })
+    if probe_click is not None:
+        traces = with_click_grid(traces, probe_click, PROBE_HOVER_1D)
     layout = base_layout(style)
     layout.update(
         title={"text": title, "font": {"size": style.font_size + 2}},

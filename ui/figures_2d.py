@@ -18,6 +18,7 @@ from gmm_core.mixture import (
     full_covariances,
     weighted_log_densities,
 )
+from ui.click_grid import ClickGrid, with_click_grid
 from ui.figures_common import (
     FigureStyle,
     axis,
@@ -31,6 +32,7 @@ from ui.figures_common import (
 )
 
 ELLIPSE_SIGMAS = (1.0, 2.0)
+PROBE_HOVER_2D = "click to move the probe point to (%{x}, %{y})"
 _ELLIPSE_POINTS = 90
 
 
@@ -177,6 +179,7 @@ def mixture_figure_2d(
     hard_labels: bool = False,
     show_density: bool = False,
     probe: Sequence[float] | None = None,
+    probe_click: ClickGrid | None = None,
     feature_names: Sequence[str] = ("x", "y"),
     title: str = "",
 ):
@@ -185,6 +188,8 @@ def mixture_figure_2d(
     X: (N, 2); params: the mixture on screen (or None for data only); responsibilities: (N, K)
     the colours of the points (None: grey, before the first E-step). Component k is drawn in
     ``component_hex(k)`` on every step, so colours never switch between components.
+    probe_click: ``click_grid(X)`` to make every spot clickable for moving the probe point
+    (the grid becomes trace GRID_CURVE), or None.
     """
     x_range, y_range = data_ranges(X)
     traces: list[dict] = []
@@ -199,6 +204,8 @@ def mixture_figure_2d(
         traces.extend(means_traces(params.means, style, weights=params.weights))
     if probe is not None:
         traces.append(probe_trace(probe, style))
+    if probe_click is not None:
+        traces = with_click_grid(traces, probe_click, PROBE_HOVER_2D)
     layout = base_layout(style)
     layout.update(
         title={"text": title, "font": {"size": style.font_size + 2}},

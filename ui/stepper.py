@@ -9,6 +9,7 @@ and ``lesson_panels`` hold the collapse lesson and the textbook example.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 
@@ -18,6 +19,7 @@ import streamlit as st
 from gmm_core.em_run import likelihood_decreases
 from gmm_core.mixture import ComponentCollapse, predict_proba
 from ui import controls, formulas, lessons, notes, numbers
+from ui.click_grid import click_grid, clicked_point
 from ui.controls import Setup, StepperPage
 from ui.figures import (
     figure_style,
@@ -38,9 +40,17 @@ PLOT_CONFIG = {"displaylogo": False, "scrollZoom": False,
                "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
-def show_figure(figure, key: str) -> None:
-    """st.plotly_chart with the app's settings (the theme keeps our explicit sizes)."""
-    st.plotly_chart(figure, key=key, config=PLOT_CONFIG, theme="streamlit")
+def show_figure(figure, key: str, on_click: Callable[[], None] | None = None) -> None:
+    """st.plotly_chart with the app's settings (the theme keeps our explicit sizes).
+
+    on_click: run when a click selects a point of the figure (the chart's state, with the
+    selection, is then ``st.session_state[key]``); None: the figure is only looked at.
+    """
+    if on_click is None:
+        st.plotly_chart(figure, key=key, config=PLOT_CONFIG, theme="streamlit")
+    else:
+        st.plotly_chart(figure, key=key, config=PLOT_CONFIG, theme="streamlit",
+                        on_select=on_click, selection_mode="points")
 
 
 def main_view(page: StepperPage, setup: Setup, run: SharedRun) -> None:
@@ -85,9 +95,14 @@ def _draw(page: StepperPage, setup: Setup, run: SharedRun, index: int) -> None:
         note_box = st.container()
     with probe_column:
         probe = _probe(page, setup, entry.params)
+    # With the probe on, a click anywhere on the figure moves it there.
+    probe_click = None if probe is None else click_grid(data.X)
     with figure_column:
-        show_figure(_mixture_figure(page, setup, entry.params, responsibilities, style, probe),
-                    key=page.key("figure"))
+        show_figure(_mixture_figure(page, setup, entry.params, responsibilities, style, probe,
+                                    probe_click),
+                    key=page.key("figure"),
+                    on_click=None if probe_click is None else partial(
+                        move_probe_to_click, page, probe_click.decimals))
     with note_box:
         _likelihood_chart(history, index, status, style)
         _notes(page, history, index, status, setup)
@@ -107,17 +122,18 @@ def _draw(page: StepperPage, setup: Setup, run: SharedRun, index: int) -> None:
     lesson_panels(page, setup, run)
 
 
-def _mixture_figure(page, setup: Setup, params, responsibilities, style, probe):
+def _mixture_figure(page, setup: Setup, params, responsibilities, style, probe, probe_click):
     """The mixture of the half-step on screen (2-D scatter or 1-D densities)."""
     data, display = setup.data, setup.display
     if page.n_features == 1:
         return mixture_figure_1d(data.X, params, responsibilities, style,
                                  hard_labels=display.hard_labels,
                                  probe=None if probe is None else probe[0],
-                                 feature_name=data.feature_names[0])
+                                 probe_click=probe_click, feature_name=data.feature_names[0])
     return mixture_figure_2d(data.X, params, responsibilities, style,
                              hard_labels=display.hard_labels, show_density=display.show_density,
-                             probe=probe, feature_names=data.feature_names[:2])
+                             probe=probe, probe_click=probe_click,
+                             feature_names=data.feature_names[:2])
 
 
 def _likelihood_chart(history, index, status, style) -> None:
@@ -152,17 +168,38 @@ def _notes(page, history, index, status, setup: Setup) -> None:
     ))
 
 
+PROBE_CAPTION = {1: "Click the figure near the x axis to move the point, or type it:",
+                 2: "Click anywhere on the figure to move the point, or type it:"}
+
+
+def _probe_key(page: StepperPage, coordinate: int) -> str:
+    return page.key(f"probe_{coordinate}")
+
+
+def move_probe_to_click(page: StepperPage, decimals) -> None:
+    """Figure callback: the probe point moves to the clicked spot (a point of the click grid,
+    or a data point or mean under the mouse). decimals: ``ClickGrid.decimals``, one per
+    coordinate."""
+    chart = st.session_state.get(page.key("figure"))
+    point = clicked_point(chart.get("selection") if chart else None, decimals, curves=None)
+    if point is None:  # a click that deselected
+        return
+    for coordinate, value in enumerate(point):
+        st.session_state[_probe_key(page, coordinate)] = value
+
+
 def _probe(page: StepperPage, setup: Setup, params):
     """The probe point's inputs and its membership bars; returns the point (D,) or None."""
     if not st.toggle("Probe a point: where would a new x belong?", key=page.key("probe_on"),
                      persist_state="session"):
         return None
+    st.caption(PROBE_CAPTION[page.n_features])
     X = setup.data.X
     centre = X.mean(axis=0)
     columns = st.columns(page.n_features)
     point = []
     for d, column in enumerate(columns):
-        key = page.key(f"probe_{d}")
+        key = _probe_key(page, d)
         if key not in st.session_state:
             st.session_state[key] = float(np.round(centre[d], 2))
         with column:
