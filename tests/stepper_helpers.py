@@ -105,3 +105,11 @@ def show_details(app: AppTest, script: str, *panels: str) -> AppTest:
     app.pills(key=key(app, script, "panels")).set_value(list(panels)).run()
     assert_clean(app)
     return app
+
+
+def chart_click(x: float, y: float = 0.0, *, curve: int = 0, index: int = 7) -> dict:
+    """The selection a Plotly chart with ``on_select`` reports for a click on point ``index``
+    of trace ``curve`` at (x, y): what AppTest, which cannot click a chart, hands to its
+    callback instead."""
+    return {"points": [{"curve_number": curve, "point_number": index, "point_index": index,
+                        "x": x, "y": y}], "point_indices": [index], "box": [], "lasso": []}

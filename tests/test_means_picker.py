@@ -18,6 +18,7 @@ from tests.stepper_helpers import (
     PAGE_1D,
     PAGE_2D,
     assert_clean,
+    chart_click,
     charts,
     click,
     decode,
@@ -37,13 +38,6 @@ from ui.means_picker import (
     picker_figure,
     remove_last_mean,
 )
-
-
-def _selection(x, y=0.0, curve=GRID_CURVE, index=7):
-    """What the chart reports for a click on one point."""
-    return {"points": [{"curve_number": curve, "point_number": index, "point_index": index,
-                        "x": x, "y": y}], "point_indices": [index], "box": [], "lasso": []}
-
 
 # --- pure helpers ---------------------------------------------------------------------------
 
@@ -93,19 +87,19 @@ def test_the_1d_grid_runs_along_x():
 
 
 def test_clicked_point_reads_the_grid_point_and_rounds_it():
-    assert clicked_point(_selection(1.23456, -0.98765), (2, 2)) == (1.23, -0.99)
-    assert clicked_point(_selection(-0.001, 0.0), (2, 2)) == (0.0, 0.0)
-    assert str(clicked_point(_selection(-0.001, 0.0), (2, 2))[0]) == "0.0"
-    assert clicked_point(_selection(4.567, 0.0), (1,)) == (4.6,)
+    assert clicked_point(chart_click(1.23456, -0.98765), (2, 2)) == (1.23, -0.99)
+    assert clicked_point(chart_click(-0.001, 0.0), (2, 2)) == (0.0, 0.0)
+    assert str(clicked_point(chart_click(-0.001, 0.0), (2, 2))[0]) == "0.0"
+    assert clicked_point(chart_click(4.567, 0.0), (1,)) == (4.6,)
 
 
 @pytest.mark.parametrize("selection", [
     None,
     {},
     {"points": [], "point_indices": [], "box": [], "lasso": []},  # a click that deselected
-    _selection(1.0, 2.0, curve=1),  # a data point (not the grid): never selectable, ignored
-    _selection(float("nan"), 2.0),
-    _selection("1", 2.0),
+    chart_click(1.0, 2.0, curve=1),  # a data point (not the grid): never selectable, ignored
+    chart_click(float("nan"), 2.0),
+    chart_click("1", 2.0),
 ])
 def test_clicked_point_ignores_anything_but_a_grid_point(selection):
     assert clicked_point(selection, (2, 2)) is None
@@ -154,7 +148,7 @@ def test_every_grid_point_round_trips_into_the_means_text():
     X = rng.normal(size=(300, 2)) * [0.7, 12.0]
     click = click_grid(X)
     for x, y in click.points[::37]:
-        point = clicked_point(_selection(float(x), float(y)), click.decimals)
+        point = clicked_point(chart_click(float(x), float(y)), click.decimals)
         text, _ = add_mean("", point, 2)
         assert links.parse_means(text, 2)[0] == ((float(x), float(y)),)
 
@@ -192,7 +186,7 @@ def test_the_callback_appends_the_clicked_mean(monkeypatch):
     page = stepper_page(2)
     state = {page.key("means"): "1, 2"}
     monkeypatch.setattr(means_picker, "st", SimpleNamespace(session_state=state))
-    state[page.key("means_picker")] = {"selection": _selection(3.14159, -2.71828)}
+    state[page.key("means_picker")] = {"selection": chart_click(3.14159, -2.71828)}
     means_picker.place_clicked_mean(page, (2, 2))
     assert state[page.key("means")] == "1, 2; 3.14, -2.72"
     assert page.key("means_picker_problem") not in state
@@ -205,7 +199,7 @@ def test_the_callback_appends_the_clicked_mean(monkeypatch):
 def test_the_callback_keeps_ten_means_and_says_why(monkeypatch):
     page = stepper_page(1)
     ten = means_text([(float(k),) for k in range(links.K_MAX)])
-    state = {page.key("means"): ten, page.key("means_picker"): {"selection": _selection(0.5)}}
+    state = {page.key("means"): ten, page.key("means_picker"): {"selection": chart_click(0.5)}}
     monkeypatch.setattr(means_picker, "st", SimpleNamespace(session_state=state))
     means_picker.place_clicked_mean(page, (1,))
     assert state[page.key("means")] == ten
@@ -235,7 +229,7 @@ def _click(app, script: str, grid_index: int, monkeypatch) -> tuple[float, ...]:
     x, y = _grid(app)[grid_index]
     fitted = _fitted_data(app, n_features)
     state = {page.key("means"): app.session_state[page.key("means")],
-             page.key("means_picker"): {"selection": _selection(float(x), float(y),
+             page.key("means_picker"): {"selection": chart_click(float(x), float(y),
                                                                 index=grid_index)}}
     with monkeypatch.context() as patch:
         patch.setattr(means_picker, "st", SimpleNamespace(session_state=state))

@@ -18,6 +18,7 @@ from tests.stepper_helpers import (
     PAGE_1D,
     PAGE_2D,
     assert_clean,
+    chart_click,
     charts,
     click,
     decode,
@@ -32,23 +33,16 @@ from ui.figures import figure_style, mixture_figure_1d, mixture_figure_2d
 from ui.figures_1d import PROBE_HOVER_1D
 from ui.figures_2d import PROBE_HOVER_2D
 
-
-def _selection(x, y=0.0, curve=GRID_CURVE, index=3):
-    """What the chart reports for a click on one point."""
-    return {"points": [{"curve_number": curve, "point_number": index, "point_index": index,
-                        "x": x, "y": y}], "point_indices": [index], "box": [], "lasso": []}
-
-
 # --- pure parts -----------------------------------------------------------------------------
 
 
 def test_clicked_point_reads_any_trace_when_asked():
-    on_data = _selection(1.23456, 7.891, curve=2)
+    on_data = chart_click(1.23456, 7.891, curve=2)
     assert clicked_point(on_data, (2, 1)) is None  # the means picker: the grid only
     assert clicked_point(on_data, (2, 1), curves=None) == (1.23, 7.9)
     assert clicked_point(on_data, (2, 1), curves=(2,)) == (1.23, 7.9)
     assert clicked_point({"points": []}, (2, 1), curves=None) is None
-    assert clicked_point(_selection(float("nan"), 1.0, curve=2), (2, 1), curves=None) is None
+    assert clicked_point(chart_click(float("nan"), 1.0, curve=2), (2, 1), curves=None) is None
 
 
 def test_with_click_grid_puts_the_grid_first_and_keeps_every_trace_looking_the_same():
@@ -97,7 +91,7 @@ def test_the_1d_grid_lies_along_density_zero():
 def test_the_callback_moves_the_probe_and_ignores_a_deselecting_click(monkeypatch):
     page = stepper_page(2)
     state = {page.key("probe_0"): 0.0, page.key("probe_1"): 0.0,
-             page.key("figure"): {"selection": _selection(3.14159, -2.71828)}}
+             page.key("figure"): {"selection": chart_click(3.14159, -2.71828)}}
     monkeypatch.setattr(stepper, "st", SimpleNamespace(session_state=state))
     stepper.move_probe_to_click(page, (2, 1))
     assert (state[page.key("probe_0")], state[page.key("probe_1")]) == (3.14, -2.7)
@@ -155,7 +149,7 @@ def test_a_click_on_the_figure_moves_the_probe(script, dataset, monkeypatch):
 
     # A click on the last grid point (top right in 2-D, the right end in 1-D) ...
     target = [float(decode(grid["x"])[-1]), float(decode(grid["y"])[-1])]
-    _click_figure(app, script, _selection(*target, index=len(decode(grid["x"])) - 1),
+    _click_figure(app, script, chart_click(*target, index=len(decode(grid["x"])) - 1),
                   monkeypatch)
     wanted = target[:n_features]
     assert [app.number_input(key=f"{name}.probe_{d}").value
@@ -168,7 +162,7 @@ def test_a_click_on_the_figure_moves_the_probe(script, dataset, monkeypatch):
     point = _data_on_screen(charts(app)[0], n_features)[5]
     data_curve = [trace.get("name") for trace in charts(app)[0]["data"]].index(
         "data (rug)" if n_features == 1 else "data")
-    _click_figure(app, script, _selection(*point.tolist(), *([0.0] if n_features == 1 else []),
+    _click_figure(app, script, chart_click(*point.tolist(), *([0.0] if n_features == 1 else []),
                                           curve=data_curve, index=5), monkeypatch)
     moved = [app.number_input(key=f"{name}.probe_{d}").value for d in range(n_features)]
     steps = click_grid(X).steps
