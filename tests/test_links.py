@@ -166,6 +166,17 @@ def test_given_means_without_means_falls_back():
     assert "init=given-means needs means=" in problems[0]
 
 
+def test_given_means_without_means_opens_the_means_picker_where_there_is_one():
+    settings, problems = parse_query({"init": "given-means", "k": "4"}, SPEC_2D,
+                                     means_picker=True)
+    assert problems == ()
+    assert (settings.init, settings.means, settings.k) == ("given-means", None, 4)
+    # Bad means are still a mistake to report, picker or not.
+    settings, problems = parse_query({"init": "given-means", "means": "1,x"}, SPEC_2D,
+                                     means_picker=True)
+    assert settings.init == "k-means++" and "is not two numbers" in problems[0]
+
+
 def test_bad_means_fall_back_with_a_message():
     settings, problems = parse_query({"init": "given-means", "means": "1,x;2,2"}, SPEC_2D)
     assert settings.init == "k-means++"

@@ -257,6 +257,20 @@ def test_no_picker_unless_the_means_are_given_by_hand():
     assert CAPTION not in texts(app.sidebar.caption)
 
 
+@pytest.mark.parametrize("script", [PAGE_1D, PAGE_2D])
+def test_a_link_with_given_means_but_no_means_opens_the_empty_picker(script):
+    app = open_page(script, {"init": "given-means", "k": "3"})
+    name = "em1d" if script == PAGE_1D else "em2d"
+    assert app.selectbox(key=f"{name}.init").value == "given-means"
+    assert app.text_input(key=f"{name}.means").value == ""
+    assert CAPTION in texts(app.sidebar.caption)
+    assert len(_picker(app)["data"][2]["x"]) == 0  # no mean placed yet
+    # Not a bad link: no warning; the run uses the default start until a mean is placed.
+    assert not app.warning and not app.error
+    assert "no means given" in texts(app.info)
+    assert app.slider(key=f"{name}.k").value == 3
+
+
 def test_clicks_place_means_and_k_follows_them_in_2d(monkeypatch):
     app = open_page(PAGE_2D)
     app.selectbox(key="em2d.init").set_value("given-means").run()

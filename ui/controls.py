@@ -140,7 +140,8 @@ def start_session(page: StepperPage) -> None:
     keys = page.keys
     if st.session_state.get(keys.ready):
         return
-    settings, problems = links.parse_query(st.query_params.to_dict(), page.spec)
+    settings, problems = links.parse_query(st.query_params.to_dict(), page.spec,
+                                           means_picker=True)
     write_settings(page, settings)
     state.request_index(keys, settings.step, announce=True)
     st.session_state[keys.link_problems] = (problems, replace(settings, step=0))

@@ -236,10 +236,13 @@ def _last(value) -> str:
     return ""
 
 
-def parse_query(query: Mapping[str, object], spec: LinkSpec):
+def parse_query(query: Mapping[str, object], spec: LinkSpec, *, means_picker: bool = False):
     """Read a page's query parameters.
 
     query: parameter name -> value (a string, or a list of strings: the last one counts).
+    means_picker: the page lets the user click the initial means (the stepper pages), so
+    init=given-means without means= opens it with no means placed yet; elsewhere that link
+    falls back to the default initialisation, with a problem.
     Returns (ViewSettings, problems): problems is a tuple of sentences, one per bad or ignored
     value, each saying what was wrong and what is used instead. Never raises.
     """
@@ -325,7 +328,7 @@ def parse_query(query: Mapping[str, object], spec: LinkSpec):
     if "step" in raw:
         values["step"] = note(parse_int("step", raw["step"], 0, STEP_MAX, defaults.step))
 
-    _settle_means(raw, values, spec, defaults, problems)
+    _settle_means(raw, values, spec, defaults, problems, means_picker)
     return replace(defaults, **values), tuple(problems)
 
 
@@ -384,8 +387,10 @@ def _parse_columns(text: str, dataset: str, spec: LinkSpec, problems: list[str])
     return columns
 
 
-def _settle_means(raw, values, spec: LinkSpec, defaults: ViewSettings, problems: list[str]):
-    """Hand-placed means fix K; without them "given-means" cannot start."""
+def _settle_means(raw, values, spec: LinkSpec, defaults: ViewSettings, problems: list[str],
+                  means_picker: bool):
+    """Hand-placed means fix K; without them "given-means" cannot start (unless the page has
+    the means picker, where the user places them)."""
     init = values.get("init", defaults.init)
     if "means" in raw:
         if init != "given-means":
@@ -401,7 +406,7 @@ def _settle_means(raw, values, spec: LinkSpec, defaults: ViewSettings, problems:
                             f"means, so K = {len(means)}")
         values["means"] = means
         values["k"] = len(means)
-    elif init == "given-means":
+    elif init == "given-means" and not means_picker:
         problems.append(f"init=given-means needs means=x,y;x,y (the initial means); "
                         f"using init={defaults.init}")
         values["init"] = defaults.init

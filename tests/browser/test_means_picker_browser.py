@@ -2,9 +2,8 @@
 means near the clicked data coordinates, K becomes 2 and the run starts from them.
 
 Each page is opened by its URL as the first request to a fresh server. The 2-D test switches
-the initialisation to "given-means" with the selectbox, as a lecturer would (a link with
-init=given-means also needs means=, see ui/links.py); the 1-D test opens such a link and clears
-its means first.
+the initialisation to "given-means" with the selectbox, as a lecturer would; the 1-D test opens
+a link with init=given-means and no means.
 """
 
 import numpy as np
@@ -116,11 +115,10 @@ def test_two_clicks_place_two_means_in_2d(browser, fresh_server):
 
 @pytest.mark.browser
 def test_two_clicks_place_two_means_in_1d(browser, fresh_server):
-    url = page_url(fresh_server(), PAGE_EM_1D) + "?dataset=tutorial-1d&init=given-means&means=0"
+    # A link with init=given-means but no means opens the picker with none placed yet.
+    url = page_url(fresh_server(), PAGE_EM_1D) + "?dataset=tutorial-1d&init=given-means"
     page = open_app_page(browser, url)
     assert_no_exception(page)
-    _wait_for_picker(page, 1)
-    click_and_wait(page, "Clear the means")
     assert _means_box(page).input_value() == ""
 
     X = datasets.load_preset("tutorial-1d").X
