@@ -385,6 +385,8 @@ def _runs_of(pair: PairRuns, side: str) -> list[tuple[str, LockedRun]]:
 
 
 def _on_action(pair: PairRuns, side: str, action: str) -> None:
+    # From the positions in session state, not the ones this button was drawn with: the bars
+    # sit outside the Play fragment, so while playing their drawing lags behind.
     if action in ("Run to convergence", "Reset"):
         st.session_state[KEYS.playing] = False
     for name, run in _runs_of(pair, side):
@@ -392,8 +394,10 @@ def _on_action(pair: PairRuns, side: str, action: str) -> None:
         st.session_state[key] = advance(run, int(st.session_state.get(key, 0)), action)
 
 
-def _on_play() -> None:
-    st.session_state[KEYS.playing] = not st.session_state.get(KEYS.playing, False)
+def _on_play(play: bool) -> None:
+    # Sets the state the button offered rather than toggling, so a click delivered twice
+    # cannot undo itself (see ui/controls.py).
+    st.session_state[KEYS.playing] = play
 
 
 # Each button's key is "kmvem-<side>-<name>" (no spaces or dots: it becomes a CSS class).
@@ -446,7 +450,7 @@ def stepping_bar(pair: PairRuns, side: str, current: tuple[int, int]) -> None:
         if side == "both":
             playing = bool(st.session_state.get(KEYS.playing, False))
             st.button("Pause" if playing else "Play", key="kmvem-both-play", on_click=_on_play,
-                      disabled=not playing and not enabled("EM iteration"),
+                      args=(not playing,), disabled=not playing and not enabled("EM iteration"),
                       shortcut=shortcuts.get("play"),
                       icon=":material/pause:" if playing else ":material/play_arrow:",
                       help="Step both runs, one half-step at a time.")

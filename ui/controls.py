@@ -521,18 +521,24 @@ def current_run(page: StepperPage, setup: Setup) -> state.SharedRun | None:
     return run
 
 
+# The stepping callbacks get the half-step the page showed when it drew the button (``shown``)
+# and move relative to that, and Play/Pause gets the state to set: a click then means the same
+# thing however often it arrives. Streamlit can deliver one click twice (a click landing
+# together with a Play tick was seen sent twice under load); a toggle or a "+1" on the current
+# index would then undo a Pause or take two half-steps.
+
+
 def _go(keys: state.SessionKeys, run: state.SharedRun, target: int) -> None:
     last = run.extend_to(target)
     state.set_index(keys, min(target, last))
 
 
-def _on_half_step(keys, run) -> None:
-    _go(keys, run, state.current_index(keys) + 1)
+def _on_half_step(keys, run, shown: int) -> None:
+    _go(keys, run, shown + 1)
 
 
-def _on_iteration(keys, run) -> None:
-    index = state.current_index(keys)
-    _go(keys, run, index + (1 if run.next_kind_after(index) == "M" else 2))
+def _on_iteration(keys, run, shown: int) -> None:
+    _go(keys, run, shown + (1 if run.next_kind_after(shown) == "M" else 2))
 
 
 def _stop_playing(keys) -> None:
@@ -541,22 +547,22 @@ def _stop_playing(keys) -> None:
         request_full_rerun(keys)
 
 
-def _on_converge(keys, run) -> None:
+def _on_converge(keys, run, shown: int) -> None:
     _stop_playing(keys)
     state.set_index(keys, run.run_to_convergence())
 
 
-def _on_back(keys, run) -> None:
-    state.set_index(keys, state.current_index(keys) - 1)
+def _on_back(keys, run, shown: int) -> None:
+    state.set_index(keys, shown - 1)
 
 
-def _on_reset(keys, run) -> None:
+def _on_reset(keys, run, shown: int) -> None:
     _stop_playing(keys)
     state.set_index(keys, 0)
 
 
-def _on_play(keys, run) -> None:
-    st.session_state[keys.playing] = not st.session_state.get(keys.playing, False)
+def _on_play(keys, play: bool) -> None:
+    st.session_state[keys.playing] = play
     # The Play timer belongs to the fragment's definition: only a full run can change it.
     request_full_rerun(keys)
 
@@ -575,7 +581,7 @@ def stepping_bar(page: StepperPage, run: state.SharedRun) -> int:
     index = state.follow_run(keys, run)
     next_kind = run.next_kind_after(index)
     playing = bool(st.session_state.get(keys.playing, False))
-    arguments = (keys, run)
+    arguments = (keys, run, index)
     with st.container(horizontal=True, vertical_alignment="center"):
         st.button("E-step", key=page.key("e_step"), on_click=_on_half_step, args=arguments,
                   disabled=next_kind != "E", type="primary" if next_kind == "E" else "secondary",
@@ -595,7 +601,7 @@ def stepping_bar(page: StepperPage, run: state.SharedRun) -> int:
         st.button("Reset", key=page.key("reset"), on_click=_on_reset, args=arguments,
                   disabled=index == 0, shortcut=SHORTCUTS["reset"])
         st.button("Pause" if playing else "Play", key=page.key("play"), on_click=_on_play,
-                  args=arguments, disabled=not playing and next_kind is None,
+                  args=(keys, not playing), disabled=not playing and next_kind is None,
                   shortcut=SHORTCUTS["play"],
                   help="Take one half-step after another at the chosen speed.")
         speed_key = page.key("speed")
