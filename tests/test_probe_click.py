@@ -51,12 +51,15 @@ def test_with_click_grid_puts_the_grid_first_and_keeps_every_trace_looking_the_s
     contour = {"type": "contour", "z": [[0.0]]}
     points = {"type": "scattergl", "x": [0.0], "y": [0.0], "mode": "markers"}
     bars = {"type": "bar", "x": [0.0], "y": [1.0]}
-    shown = with_click_grid([contour, points, bars], click, "click (%{x}, %{y})")
+    faint = {"type": "scatter", "x": [1.0], "y": [1.0], "mode": "markers",
+             "marker": {"opacity": 0.55}}
+    shown = with_click_grid([contour, points, bars, faint], click, "click (%{x}, %{y})")
     assert shown[GRID_CURVE]["name"] == "click grid"
     assert shown[GRID_CURVE]["hovertemplate"] == "click (%{x}, %{y})<extra></extra>"
     assert np.array_equal(np.column_stack([shown[0]["x"], shown[0]["y"]]), click.points)
-    # Plotly would fade every point but the clicked one: points and bars keep full opacity.
+    # Plotly would fade every point but the clicked one: each trace keeps its own opacity.
     assert shown[2]["unselected"] == shown[3]["unselected"] == {"marker": {"opacity": 1}}
+    assert shown[4]["unselected"] == {"marker": {"opacity": 0.55}}
     assert "unselected" not in shown[1] and "unselected" not in points  # contours: no markers
 
 

@@ -117,11 +117,12 @@ _SELECTABLE_TYPES = ("scatter", "scattergl", "bar")
 
 def with_click_grid(traces: Sequence[dict], click: ClickGrid, hover: str) -> list[dict]:
     """``traces`` made clickable anywhere: the click grid first (trace GRID_CURVE), then the
-    traces, each keeping its look while a click has a point selected (Plotly otherwise fades
-    every point but the selected one)."""
+    traces, each keeping its own marker opacity while a click has a point selected (Plotly
+    otherwise fades every point but the selected one)."""
     shown = [grid_trace(click, hover)]
     for trace in traces:
         if trace.get("type") in _SELECTABLE_TYPES:
-            trace = {**trace, "unselected": {"marker": {"opacity": 1}}}
+            opacity = trace.get("marker", {}).get("opacity", 1)
+            trace = {**trace, "unselected": {"marker": {"opacity": opacity}}}
         shown.append(trace)
     return shown

@@ -23,7 +23,7 @@ import numpy as np
 import streamlit as st
 
 from ui import links
-from ui.click_grid import ClickGrid, click_grid, clicked_point, grid_trace
+from ui.click_grid import ClickGrid, click_grid, clicked_point, with_click_grid
 from ui.figures_common import PALETTE_RGB, component_hex, make_figure
 
 if TYPE_CHECKING:  # ui.controls imports this module to draw the picker
@@ -75,13 +75,11 @@ def picker_figure(X: np.ndarray, click: ClickGrid, means: Sequence[Sequence[floa
         means_y = np.zeros(placed)
     else:
         points_y, means_y = points[:, 1], means[:, 1]
-    traces = [grid_trace(click, hover), {
+    traces = with_click_grid([{
         "type": "scatter", "x": points[:, 0].astype(np.float32),
         "y": np.asarray(points_y, dtype=np.float32), "mode": "markers", "name": "data",
         "showlegend": False, "hoverinfo": "skip",
         "marker": {"size": 4 if n_features == 2 else 5, "color": "#6b7280", "opacity": 0.55},
-        # A click selects a grid point; the data must not fade as "unselected" meanwhile.
-        "unselected": {"marker": {"opacity": 0.55}},
     }, {
         "type": "scatter", "x": means[:, 0], "y": means_y, "mode": "markers+text",
         "name": "means placed", "showlegend": False, "hoverinfo": "skip",
@@ -89,8 +87,7 @@ def picker_figure(X: np.ndarray, click: ClickGrid, means: Sequence[Sequence[floa
         "textfont": {"size": 13, "color": [_text_colour(k) for k in range(placed)]},
         "marker": {"size": 22, "color": [component_hex(k) for k in range(placed)],
                    "line": {"color": "#111111", "width": 1.5}},
-        "unselected": {"marker": {"opacity": 1}},
-    }]
+    }], click, hover)
     x_range = [float(grid[0, 0]), float(grid[-1, 0])]
     layout = {
         "height": HEIGHT_2D if n_features == 2 else HEIGHT_1D,
