@@ -3,9 +3,15 @@
 # Defines:
 #   REPO_ROOT, VENV_DIR      absolute paths
 #   section TITLE            prints a section header
+#   want_python_venv         notes python3-venv when .venv must be made and ensurepip is missing
+#   want_chromium            notes chromium when /usr/bin/chromium is missing
+#   want_playwright_libs     notes the libraries Playwright's Node driver needs (libatomic1)
+#   want_command CMD PKG WHY notes PKG when the command CMD is missing (redis-server, haproxy)
+#   install_system_packages  installs every package noted above with one apt-get update and
+#                            one apt-get install (as root or through password-less sudo)
 #   setup_python_env [test]  creates .venv and installs the project (with "test": also its test
 #                            extras: pytest, hypothesis, Playwright, ruff)
-#   ensure_chromium          installs Debian's chromium at /usr/bin/chromium when it is missing
+#   check_browser            says (without failing) why Chromium or Playwright's driver cannot start
 #
 # Works as root or as a user with password-less sudo, with CI=true and no standard input.
 # The callers set `set -euo pipefail`; every function here returns non-zero on failure.
@@ -32,17 +38,6 @@ as_root() {
     else
         return 1
     fi
-}
-
-# apt-get without prompts; waits for a concurrent apt/dpkg (e.g. unattended-upgrades) instead of failing.
-apt_install() {
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -q &&
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 \
-            install -y -q --no-install-recommends "$@"
-}
-
-can_be_root() {
-    [ "$(id -u)" -eq 0 ] || { command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; }
 }
 
 # Prints the first interpreter that is Python >= 3.11 (python3.11 preferred: the version we test).
@@ -80,23 +75,14 @@ create_venv() {
     if "$python" -m venv "$VENV_DIR"; then
         return 0
     fi
-    # Debian ships the venv module without ensurepip unless python3-venv is installed; the
-    # failed attempt leaves a half-made directory behind.
+    # A failed attempt leaves a half-made directory behind.
     rm -rf "$VENV_DIR"
-    local version
-    version=$("$python" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
-    if ! can_be_root; then
-        echo "ERROR: '$python -m venv' failed. Install the venv module first, as root:" >&2
+    echo "ERROR: '$python -m venv' failed (see above)." >&2
+    if ! "$python" -c 'import ensurepip' >/dev/null 2>&1; then
+        echo "    Its ensurepip module is missing: on Debian, install it as root with" >&2
         echo "    apt-get update && apt-get install -y python3-venv" >&2
-        return 1
     fi
-    echo "'$python -m venv' failed: installing Debian's python3-venv and trying again"
-    apt_install python3-venv || apt_install "python$version-venv" || return 1
-    "$python" -m venv "$VENV_DIR" || {
-        rm -rf "$VENV_DIR"
-        echo "ERROR: '$python -m venv' still fails after installing python3-venv" >&2
-        return 1
-    }
+    return 1
 }
 
 pyproject_hash() {
@@ -150,24 +136,100 @@ setup_python_env() {
     unlock_setup
 }
 
-ensure_chromium() {
-    if [ -x "$CHROMIUM_PATH" ]; then
-        echo "Chromium found: $("$CHROMIUM_PATH" --version 2>/dev/null || echo "$CHROMIUM_PATH")"
+# ---------------------------------------------------------------- system packages
+#
+# The want_* functions note the Debian packages that are missing; install_system_packages then
+# installs them all with one `apt-get update` (slow) and one `apt-get install`.
+
+MISSING_PACKAGES=()
+
+can_be_root() {
+    [ "$(id -u)" -eq 0 ] || { command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; }
+}
+
+# want PACKAGE REASON: notes a missing package (once).
+want() {
+    local package=$1 reason=$2 noted
+    for noted in "${MISSING_PACKAGES[@]}"; do
+        [ "$noted" = "$package" ] && return 0
+    done
+    MISSING_PACKAGES+=("$package")
+    echo "missing: $package ($reason)"
+}
+
+# Is the Debian package installed? False where there is no dpkg (then nothing is installed).
+package_installed() {
+    command -v dpkg-query >/dev/null 2>&1 &&
+        [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
+}
+
+# python3 -m venv needs the ensurepip module, which Debian ships in python3-venv (the venv
+# module itself is part of python3). Only checked when .venv has yet to be made.
+want_python_venv() {
+    "$VENV_DIR/bin/python" -c 'import sys' >/dev/null 2>&1 && return 0
+    local python
+    python=$(find_python) || return 0 # setup_python_env says what to do
+    "$python" -c 'import ensurepip' >/dev/null 2>&1 ||
+        want python3-venv "'$python -m venv' needs its ensurepip module"
+}
+
+want_chromium() {
+    [ -x "$CHROMIUM_PATH" ] || want chromium "$CHROMIUM_PATH, driven by the browser tests"
+}
+
+# Playwright's Node driver (.venv/.../playwright/driver/node) links libatomic.so.1, which a
+# minimal Debian lacks and neither python3-venv nor chromium pulls in; without it every browser
+# test fails with "Connection closed while reading from the driver". libstdc++6 and libgcc-s1,
+# its other libraries, are part of every Debian (apt needs them).
+want_playwright_libs() {
+    command -v dpkg-query >/dev/null 2>&1 || return 0
+    package_installed libatomic1 ||
+        want libatomic1 "libatomic.so.1, needed by Playwright's Node driver"
+}
+
+# want_command COMMAND PACKAGE REASON: notes PACKAGE when COMMAND is on neither PATH nor in
+# /usr/sbin (not on a normal user's PATH, where Debian puts haproxy).
+want_command() {
+    command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/usr/bin/$1" ] ||
+        want "$2" "$3"
+}
+
+install_system_packages() {
+    if [ "${#MISSING_PACKAGES[@]}" -eq 0 ]; then
+        echo "All the Debian packages needed are installed"
         return 0
     fi
+    local packages="${MISSING_PACKAGES[*]}"
     if ! can_be_root; then
-        echo "ERROR: $CHROMIUM_PATH is missing and this user can neither act as root nor use" >&2
-        echo "password-less sudo. Install it once as root, then run this script again:" >&2
-        echo "    apt-get update && apt-get install -y chromium" >&2
+        echo "ERROR: Debian packages are missing ($packages) and this user can neither act as" >&2
+        echo "root nor use password-less sudo. Install them once as root, then run this again:" >&2
+        echo "    apt-get update && apt-get install -y $packages" >&2
         return 1
     fi
-    echo "$CHROMIUM_PATH is missing: installing Debian's chromium package"
-    # Recommends bring the fonts that make text render in screenshots, so they stay on here.
+    echo "Installing Debian packages: $packages"
+    # Recommends stay on: chromium's bring the fonts that make text render in screenshots. The
+    # lock timeout waits for a concurrent apt/dpkg (e.g. unattended-upgrades) instead of failing.
     as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -q &&
         as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 \
-            install -y -q chromium || return 1
-    [ -x "$CHROMIUM_PATH" ] || {
-        echo "ERROR: the chromium package installed but $CHROMIUM_PATH does not exist" >&2
+            install -y -q "${MISSING_PACKAGES[@]}" || {
+        echo "ERROR: apt-get could not install $packages (see above)" >&2
         return 1
     }
+    MISSING_PACKAGES=()
+    if [[ " $packages " == *" chromium "* ]] && [ ! -x "$CHROMIUM_PATH" ]; then
+        echo "ERROR: the chromium package installed but $CHROMIUM_PATH does not exist" >&2
+        return 1
+    fi
+}
+
+# Prints why Chromium or Playwright's driver cannot start (the browser tests' own diagnosis,
+# tests/browser/harness.py), or that both can. Never fails: the browser tests report it again.
+check_browser() {
+    (cd "$REPO_ROOT" && "$VENV_DIR/bin/python" -c '
+import sys
+from tests.browser.harness import chromium_problem
+problem = chromium_problem()
+print(f"WARNING: the browser tests will fail: {problem}" if problem
+      else "Chromium and Playwright'"'"'s driver start")
+') || echo "WARNING: could not check the browser set-up (see above)"
 }

@@ -3,20 +3,31 @@
 #   bash scripts/test.sh                                  # everything: ruff, unit, AppTest, browser tests
 #   bash scripts/test.sh tests/test_home.py -k title      # extra arguments go to pytest (paths from the repo root)
 #   bash scripts/test.sh -m "not browser"                 # everything except the browser tests
-# It creates .venv (Python >= 3.11) and installs the project with its test extras (skipped when
-# pyproject.toml is unchanged since the last install), installs Debian's chromium if
-# /usr/bin/chromium is missing, runs `ruff check .`, then pytest. Exits non-zero if anything fails,
+# It installs the Debian packages the tests need when they are missing (one apt-get update for
+# all of them; as root or through password-less sudo): python3-venv (for ensurepip), chromium and
+# libatomic1 (the browser tests: Playwright's Node driver needs libatomic.so.1), redis-server (the
+# Redis room-store tests) and haproxy (the lecture-hall tests). It creates .venv (Python >= 3.11)
+# and installs the project with its test extras (skipped when pyproject.toml is unchanged since
+# the last install), runs `ruff check .`, then pytest. Exits non-zero if anything fails,
 # including a pytest run that collects no tests.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$REPO_ROOT"
 export PYTHONUNBUFFERED=1
 
+section "Debian packages"
+want_python_venv
+want_chromium
+want_playwright_libs
+want_command redis-server redis-server "the Redis room-store tests start their own redis-server"
+want_command haproxy haproxy "the lecture-hall tests start HAProxy in front of the replicas"
+install_system_packages
+
 section "Python environment (.venv)"
 setup_python_env test
 
-section "Chromium (for the browser tests)"
-ensure_chromium
+section "Browser (Chromium through Playwright)"
+check_browser
 
 section "ruff check ."
 ruff_status=0

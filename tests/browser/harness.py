@@ -164,28 +164,93 @@ def page_url(base_url: str, page_file: str) -> str:
     return f"{base_url}/{name}"
 
 
-def chromium_problem() -> str | None:
-    """Why Chromium cannot be launched (with what to do about it), or None when it can."""
-    if os.access(CHROMIUM_PATH, os.X_OK):
-        return None
-    return (
-        f"{CHROMIUM_PATH} is missing, so the browser tests cannot run. Run `bash scripts/test.sh`"
-        " (it installs Debian's chromium package) or, as root, "
-        "`apt-get update && apt-get install -y chromium`."
-    )
+def chromium_problem(*, chromium_path: str = CHROMIUM_PATH,
+                     driver_path: str | None = None) -> str | None:
+    """Why the browser tests cannot start a browser (with what to do about it), or None.
+
+    Checks that Debian's Chromium (``chromium_path``) and Playwright's Node driver
+    (``driver_path``, by default the ``node`` shipped in the installed playwright package) both
+    start (``--version``). A shared library missing on the machine is named with the Debian
+    package that provides it: a minimal Debian lacks ``libatomic.so.1`` (package libatomic1),
+    without which the driver dies and Playwright only says "Connection closed while reading from
+    the driver".
+    """
+    import re
+
+    # Libraries seen missing on minimal Debian machines, and their packages.
+    library_packages = {
+        "libatomic.so.1": "libatomic1",
+        "libstdc++.so.6": "libstdc++6",
+        "libgcc_s.so.1": "libgcc-s1",
+    }
+    install_hint = ("Run `bash scripts/test.sh` (it installs the Debian packages the tests need) "
+                    "or, as root, `apt-get update && apt-get install -y {packages}`.")
+
+    def start_failure(executable: str, what: str) -> str | None:
+        """None when ``executable --version`` runs; else what is wrong with it."""
+        try:
+            completed = subprocess.run([executable, "--version"], capture_output=True, text=True,
+                                       timeout=60, stdin=subprocess.DEVNULL)
+        except OSError as error:
+            return f"{what} ({executable}) cannot be run: {error}."
+        except subprocess.TimeoutExpired:
+            return f"{what} ({executable}) did not answer `--version` within 60 s."
+        if completed.returncode == 0:
+            return None
+        missing = set(re.findall(r"error while loading shared libraries: ([^:\s]+)",
+                                 completed.stderr))
+        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+            ldd = subprocess.run(["ldd", executable], capture_output=True, text=True, timeout=30)
+            missing |= set(re.findall(r"^\s*(\S+) => not found", ldd.stdout, re.MULTILINE))
+        if not missing:
+            output = (completed.stderr or completed.stdout).strip()[-1500:] or "(no output)"
+            return (f"{what} ({executable}) exits with code {completed.returncode} on "
+                    f"`--version`:\n{output}")
+        libraries = sorted(missing)
+        packages = sorted({library_packages.get(library, f"<the package with {library}>")
+                           for library in libraries})
+        return (f"{what} ({executable}) cannot start: the shared librar"
+                f"{'y' if len(libraries) == 1 else 'ies'} {', '.join(libraries)} "
+                f"{'is' if len(libraries) == 1 else 'are'} missing (Debian package"
+                f"{'' if len(packages) == 1 else 's'} {', '.join(packages)}). "
+                + install_hint.format(packages=" ".join(packages)))
+
+    if not os.access(chromium_path, os.X_OK):
+        return (f"{chromium_path} is missing, so the browser tests cannot run. "
+                + install_hint.format(packages="chromium"))
+    if driver_path is None:
+        try:
+            from playwright._impl._driver import compute_driver_executable
+
+            driver_path = compute_driver_executable()[0]
+        except Exception as error:  # a private helper of Playwright's: say what happened
+            return f"Playwright's Node driver cannot be found: {error}"
+    return (start_failure(driver_path, "Playwright's Node driver")
+            or start_failure(chromium_path, "Chromium"))
 
 
 def launch_chromium(playwright):
     """Launch Debian's headless Chromium through Playwright (``playwright install`` is not used).
 
-    Raises RuntimeError saying how to install Chromium when /usr/bin/chromium is missing.
+    Raises RuntimeError saying what is missing and how to install it when Chromium or
+    Playwright's driver cannot start (see ``chromium_problem``), or with Chromium's own error
+    and a command to reproduce it when the launch fails anyway.
     """
+    from playwright.sync_api import Error as PlaywrightError
+
     problem = chromium_problem()
     if problem:
         raise RuntimeError(problem)
-    return playwright.chromium.launch(
-        executable_path=CHROMIUM_PATH, headless=True, args=list(CHROMIUM_ARGS)
-    )
+    try:
+        return playwright.chromium.launch(
+            executable_path=CHROMIUM_PATH, headless=True, args=list(CHROMIUM_ARGS)
+        )
+    except PlaywrightError as error:
+        raise RuntimeError(
+            f"{CHROMIUM_PATH} starts but Playwright could not launch it headless: "
+            f"{str(error).strip()[:2000]}\nTo see Chromium's own error, run: {CHROMIUM_PATH} "
+            f"--headless {' '.join(CHROMIUM_ARGS)} --dump-dom about:blank"
+        ) from error
 
 
 class _ScriptRunCounter:
