@@ -51,7 +51,7 @@ def parse_room_code(text: object) -> str:
     ``MAX_CODE_INPUT_CHARS`` characters, the wrong number of symbols, any other character.
     The messages never repeat the text itself (it came from a URL).
     """
-    example = format_room_code("ABCDEFGHJK")
+    example = _EXAMPLE
     if not isinstance(text, str):
         raise InvalidRoomCode(f"A room code is text like {example}.")
     if len(text) > MAX_CODE_INPUT_CHARS:
@@ -82,6 +82,9 @@ def parse_room_code(text: object) -> str:
 def format_room_code(code: str) -> str:
     """``"ABCDEFGHJK"`` -> ``"ABCDE-FGHJK"``: easier to read aloud and to type from a screen."""
     return "-".join(code[i:i + CODE_GROUP] for i in range(0, len(code), CODE_GROUP))
+
+
+_EXAMPLE = format_room_code("ABCDEFGHJK")
 
 
 def new_presenter_token() -> str:

@@ -49,4 +49,12 @@ class NotPresenter(RoomError):
 
 
 class RoomStoreUnavailable(RoomError):
-    """The store is down, unreachable, locked or misconfigured; the page must carry on alone."""
+    """The store is down, unreachable, locked or misconfigured; the page must carry on alone.
+
+    ``str(error)`` says what failed in general words (fit for a hall); ``error.detail`` adds
+    where (the SQLite file's path, the Redis host and port) for the server's log.
+    """
+
+    def __init__(self, message: str, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.detail = detail if detail is not None else message

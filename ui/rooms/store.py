@@ -54,6 +54,7 @@ DEFAULT_TTL_SECONDS = 4 * 3600.0
 MAX_TTL_SECONDS = 7 * 24 * 3600.0
 _CREATE_ATTEMPTS = 5  # a clash of two 50-bit codes is ~1e-15 per room: 5 tries is plenty
 _HEX = frozenset("0123456789abcdef")
+_LOG_EVERY_S = 30.0
 
 Clock = Callable[[], float]
 
@@ -120,6 +121,7 @@ class RoomStore(ABC):
         self.policy = policy
         self.ttl_seconds = float(ttl_seconds)
         self.clock = clock
+        self._last_logged = -math.inf
 
     # --- the interface ------------------------------------------------------------------------
 
@@ -243,8 +245,15 @@ class RoomStore(ABC):
         return float(self.clock())
 
     def _unavailable(self, reason: str) -> RoomStoreUnavailable:
-        return RoomStoreUnavailable(f"The room store is unavailable ({self.description}: "
-                                    f"{reason}). The page keeps working on its own.")
+        """The error for a store that failed; logged (at most every ``_LOG_EVERY_S``, since
+        every follower's poll meets the same failure)."""
+        detail = f"{self.description}: {reason}"
+        now = time.monotonic()
+        if now - self._last_logged >= _LOG_EVERY_S:
+            self._last_logged = now
+            log.warning("room store unavailable: %s", detail)
+        return RoomStoreUnavailable(f"The room store is unavailable ({reason}). The page keeps "
+                                    "working on its own.", detail=detail)
 
     def _not_found(self, code: str) -> RoomNotFound:
         hours = self.ttl_seconds / 3600
