@@ -52,7 +52,8 @@ SCRIPT = textwrap.dedent(f"""
     link = CORPUS.index("<a href='https://evil.example'>click</a>")
     tags = CORPUS.index("<b>bold</b><br><i>it</i> <span style='color:red'>red</span> <sup>2</sup>")
     figure = go.Figure(go.Scatter(
-        x=[0.0], y=[0.0], mode="markers", marker={{"size": 40}}, name=untrusted_plotly(CORPUS[link]),
+        x=[0.0], y=[0.0], mode="markers", marker={{"size": 40}},
+        name=untrusted_plotly(CORPUS[link]),
         text=[untrusted_plotly(CORPUS[tags])],
         hovertemplate="Point " + untrusted_plotly(CORPUS[link]) + " %{{text}}<extra></extra>"))
     figure.update_layout(

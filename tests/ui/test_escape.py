@@ -218,7 +218,7 @@ def test_any_text_is_cleaned_shortened_and_escaped(text, max_chars, single_line)
     assert "<" not in untrusted_plotly(text, max_chars=max_chars)
 
 
-# --- what Streamlit is sent ------------------------------------------------------------------------
+# --- what Streamlit is sent -----------------------------------------------------------------------
 
 
 def test_streamlit_receives_the_escaped_markdown(tmp_path: Path):
