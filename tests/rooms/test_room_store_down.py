@@ -116,6 +116,13 @@ def test_sqlite_in_a_missing_directory_is_reported(tmp_path):
     assert not (tmp_path / "no-such-dir").exists()
 
 
+def test_sqlite_in_a_read_only_directory_is_reported():
+    # /proc takes no new files, even from root (a chmod'ed directory would not stop root).
+    path = "/proc/em-rooms-test.db"
+    assert_all_unavailable(SQLiteRoomStore(path), "unable to open database file",
+                           f"SQLite file {path}")
+
+
 def test_sqlite_under_a_file_instead_of_a_directory_is_reported(tmp_path):
     (tmp_path / "a-file").write_text("not a directory")
     path = tmp_path / "a-file" / "rooms.db"
