@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from gmm_core import generative
-from gmm_core.generative import means_only_data, surface_grid, surface_resolution
+from gmm_core.means_only import means_only_data, surface_grid, surface_resolution
 from tests.browser.harness import (
     assert_no_exception,
     click_and_wait,
@@ -16,7 +16,8 @@ from tests.browser.harness import (
     screenshot,
     wait_for_rerun,
 )
-from ui import model_controls
+from ui.mixture_model import state
+from ui.mixture_model.links import stepper_query
 
 PAGE = "pages/5_The_mixture_model.py"
 
@@ -48,12 +49,12 @@ def test_the_mixture_model_page_works_from_its_url(browser, fresh_server):
     query = {key: values[-1] for key, values in
              parse_qs(urlsplit(link.get_attribute("href")).query).items()}
     default = generative.PRESET_SPECS[generative.DEFAULT_PRESET][1]
-    assert query == generative.stepper_query(default, model_controls.DEFAULT_N, 0)
+    assert query == stepper_query(default, state.DEFAULT_N, 0)
     assert "EM_in_2-D" in link.get_attribute("href")
 
     # A click on the surface (a point of its invisible click grid) becomes EM's start.
-    X = means_only_data(model_controls.DEFAULT_SEPARATION, model_controls.DEFAULT_LECTURE_N, 0)
-    grid = surface_grid(X, surface_resolution(model_controls.DEFAULT_LECTURE_N))
+    X = means_only_data(state.DEFAULT_SEPARATION, state.DEFAULT_LECTURE_N, 0)
+    grid = surface_grid(X, surface_resolution(state.DEFAULT_LECTURE_N))
     clickable = grid[::4]
     target = (float(clickable[30]), float(clickable[8]))
     chart = _surface_chart(page)

@@ -1,7 +1,5 @@
 """AppTest checks of the page "The mixture model": every control, the deep links, the hand-off."""
 
-import base64
-import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -9,9 +7,16 @@ import numpy as np
 import pytest
 
 from gmm_core import generative
-from gmm_core.generative import decode_spec, encode_spec, means_only_data, means_only_maxima
-from ui import model_controls
-from ui.model_controls import play_batch, start_from_selection, step_target
+from gmm_core.generative import decode_spec, encode_spec
+from gmm_core.means_only import means_only_data, means_only_maxima
+from tests.pages.stepper_helpers import charts, texts
+from tests.pages.stepper_helpers import decode as array
+from ui.kit.step_rules import FinishedRun, advance
+from ui.mixture_model import links
+from ui.mixture_model.controls import component_key
+from ui.mixture_model.state import DEFAULT_N, STATE
+from ui.mixture_model.story import play_batch
+from ui.mixture_model.surface import start_from_selection
 
 PAGE = "pages/5_The_mixture_model.py"
 DEFAULT_SPEC = generative.PRESET_SPECS[generative.DEFAULT_PRESET][1]
@@ -22,20 +27,6 @@ def page(run_app):
     at = run_app(PAGE)
     assert not at.exception
     return at
-
-
-def array(value) -> np.ndarray:
-    """A figure JSON array: a plain list, or Plotly's binary form {"bdata", "dtype", "shape"}."""
-    if isinstance(value, dict) and "bdata" in value:
-        data = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-        if "shape" in value:
-            data = data.reshape([int(size) for size in str(value["shape"]).split(",")])
-        return data
-    return np.asarray(value)
-
-
-def charts(at) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
 def chart_with_trace(at, name: str) -> dict:
@@ -105,7 +96,7 @@ def test_the_page_shows_the_model_the_story_and_the_formulas(page):
 
 def test_the_url_holds_the_mixture_on_screen(page):
     assert url_spec(page) == DEFAULT_SPEC
-    assert query_value(page, "n") == str(model_controls.DEFAULT_N)
+    assert query_value(page, "n") == str(DEFAULT_N)
     assert query_value(page, "seed") == "0"
 
 
@@ -114,21 +105,21 @@ def test_the_url_holds_the_mixture_on_screen(page):
 
 @pytest.mark.parametrize("key", list(generative.PRESET_SPECS))
 def test_the_preset_selector_loads_the_preset_into_the_sliders(page, key):
-    page.selectbox(key=model_controls.PRESET_KEY).set_value(key).run()
+    page.selectbox(key=STATE.key("preset")).set_value(key).run()
     spec = generative.PRESET_SPECS[key][1]
-    assert page.slider(key=model_controls.K_KEY).value == spec.n_components
+    assert page.slider(key=STATE.key("k")).value == spec.n_components
     assert len(page.tabs) == spec.n_components
     assert url_spec(page) == spec
 
 
 def test_the_number_of_components_adds_and_removes_components(page):
-    page.slider(key=model_controls.K_KEY).set_value(5).run()
+    page.slider(key=STATE.key("k")).set_value(5).run()
     spec = url_spec(page)
     assert spec.n_components == 5 and len(page.tabs) == 5
     # Components 1-3 keep their values, the new ones start at the spare layout.
     assert spec.components[:3] == DEFAULT_SPEC.components
     assert spec.components[3:] == generative.SPARE_COMPONENTS[3:]
-    page.slider(key=model_controls.K_KEY).set_value(1).run()
+    page.slider(key=STATE.key("k")).set_value(1).run()
     assert url_spec(page).components == DEFAULT_SPEC.components[:1]
     story = charts(page)[0]
     assert [t["name"] for t in story["data"] if t["name"].startswith("component")] == [
@@ -139,7 +130,7 @@ def test_the_number_of_components_adds_and_removes_components(page):
                                               ("mean_y", -7.0), ("std_x", 2.5),
                                               ("std_y", 0.4), ("correlation", -0.9)])
 def test_every_component_slider_changes_the_mixture(page, field, value):
-    page.slider(key=model_controls.component_key(1, field)).set_value(value).run()
+    page.slider(key=component_key(1, field)).set_value(value).run()
     assert not page.exception
     spec = url_spec(page)
     assert getattr(spec.components[1], field) == value
@@ -153,20 +144,20 @@ def test_every_component_slider_changes_the_mixture(page, field, value):
 
 
 def test_the_weights_are_shown_normalised(page):
-    page.slider(key=model_controls.component_key(0, "weight")).set_value(1.0).run()
+    page.slider(key=component_key(0, "weight")).set_value(1.0).run()
     caption = [c.value for c in page.caption if c.value.startswith("The weights")][0]
     assert "φ1 = 0.59, φ2 = 0.24, φ3 = 0.18" in caption  # 1 / 1.7, 0.4 / 1.7, 0.3 / 1.7
 
 
 def test_n_and_seed_choose_the_sample(page):
-    page.number_input(key=model_controls.N_KEY).set_value(500).run()
+    page.number_input(key=STATE.key("n")).set_value(500).run()
     label, query = stepper_link(page)
     assert "500 points" in label and query["n"] == "500"
     table = page.dataframe[1].value
     assert table["points nₖ"].sum() == 500
     button(page, "Draw 1").click().run()
     first = trace(charts(page)[0], "sample")
-    page.number_input(key=model_controls.SEED_KEY).set_value(5).run()
+    page.number_input(key=STATE.key("seed")).set_value(5).run()
     assert stepper_link(page)[1]["dseed"] == "5" and query_value(page, "seed") == "5"
     other = trace(charts(page)[0], "sample")
     assert not np.array_equal(array(first["x"]), array(other["x"]))
@@ -200,7 +191,7 @@ def test_the_story_names_the_component_of_the_newest_point(page):
 
 
 def test_play_draws_by_itself_until_every_point_is_shown(page):
-    page.number_input(key=model_controls.N_KEY).set_value(12).run()
+    page.number_input(key=STATE.key("n")).set_value(12).run()
     button(page, "Play").click().run()
     assert button(page, "Pause")
     first = int(sampling_title(page).split()[0])
@@ -230,21 +221,21 @@ def test_pause_stops_the_drawing(page):
 
 def test_hiding_the_colours_shows_the_data_as_em_sees_it(page):
     button(page, "Draw 100").click().run()
-    page.toggle(key=model_controls.HIDE_KEY).set_value(True).run()
+    page.toggle(key=STATE.key("hide_colours")).set_value(True).run()
     figure = charts(page)[0]
     assert "all EM sees" in figure["layout"]["title"]["text"]
     assert trace(figure, "sample")["marker"]["color"] == "#9E9E9E"
     assert not any(str(t.get("name", "")).startswith("component") for t in figure["data"])
     assert any("hidden" in info.value for info in page.info)
-    page.toggle(key=model_controls.HIDE_KEY).set_value(False).run()
+    page.toggle(key=STATE.key("hide_colours")).set_value(False).run()
     assert any(t["name"] == "component 1" for t in charts(page)[0]["data"])
 
 
 def test_one_click_hands_the_sample_to_the_stepper(page):
-    page.selectbox(key=model_controls.PRESET_KEY).set_value("two-separated").run()
+    page.selectbox(key=STATE.key("preset")).set_value("two-separated").run()
     label, query = stepper_link(page)
     assert label == "Fit these 300 points with EM in 2-D (K = 2)"
-    assert query == generative.stepper_query(generative.PRESET_SPECS["two-separated"][1], 300, 0)
+    assert query == links.stepper_query(generative.PRESET_SPECS["two-separated"][1], 300, 0)
     (code,) = [code.value for code in page.code if "dataset=generated" in code.value]
     assert parse_qs(urlsplit(code).query) == {key: [value] for key, value in query.items()}
 
@@ -256,30 +247,30 @@ def test_a_link_reopens_the_same_mixture_and_sample(run_app):
     spec = generative.PRESET_SPECS["stretched"][1]
     at = run_app(PAGE, query_params={"spec": encode_spec(spec), "n": "120", "seed": "7"})
     assert not at.exception and not at.warning
-    assert at.slider(key=model_controls.K_KEY).value == 2
-    assert at.slider(key=model_controls.component_key(0, "correlation")).value == 0.8
-    assert at.number_input(key=model_controls.N_KEY).value == 120
-    assert at.number_input(key=model_controls.SEED_KEY).value == 7
+    assert at.slider(key=STATE.key("k")).value == 2
+    assert at.slider(key=component_key(0, "correlation")).value == 0.8
+    assert at.number_input(key=STATE.key("n")).value == 120
+    assert at.number_input(key=STATE.key("seed")).value == 7
     assert url_spec(at) == spec
 
 
 def test_a_bad_link_is_reported_and_replaced_by_defaults(run_app):
     at = run_app(PAGE, query_params={"spec": "0.5_0_0_0_1_0", "n": "lots", "seed": "3"})
     assert not at.exception
-    warnings = " ".join(warning.value for warning in at.warning)
+    warnings = texts(at.warning)
     assert "std x = 0 is outside the allowed range" in warnings
     assert "n='lots' is not a whole number" in warnings
     assert url_spec(at) == DEFAULT_SPEC
-    assert at.number_input(key=model_controls.SEED_KEY).value == 3
-    assert query_value(at, "n") == str(model_controls.DEFAULT_N)
+    assert at.number_input(key=STATE.key("seed")).value == 3
+    assert query_value(at, "n") == str(DEFAULT_N)
 
 
 # --- the posterior -------------------------------------------------------------------------------
 
 
 def test_the_probe_shows_the_posterior_of_each_component(page):
-    page.number_input(key=model_controls.PROBE_X_KEY).set_value(-4.0).run()
-    page.number_input(key=model_controls.PROBE_Y_KEY).set_value(0.0).run()
+    page.number_input(key=STATE.key("probe_x")).set_value(-4.0).run()
+    page.number_input(key=STATE.key("probe_y")).set_value(0.0).run()
     table = page.dataframe[0].value
     posterior = table["P(z = k | x)"].to_numpy()
     assert posterior[0] > 0.999 and posterior.sum() == pytest.approx(1.0)
@@ -288,8 +279,8 @@ def test_the_probe_shows_the_posterior_of_each_component(page):
     np.testing.assert_allclose(array(bars[0]["data"][0]["y"]), posterior)
     probe = trace(chart_with_trace(page, "probe point"), "probe point")
     assert probe["x"] == [-4.0] and probe["y"] == [0.0]
-    page.number_input(key=model_controls.PROBE_X_KEY).set_value(2.5).run()
-    page.number_input(key=model_controls.PROBE_Y_KEY).set_value(1.0).run()
+    page.number_input(key=STATE.key("probe_x")).set_value(2.5).run()
+    page.number_input(key=STATE.key("probe_y")).set_value(1.0).run()
     shared = page.dataframe[0].value["P(z = k | x)"].to_numpy()
     assert shared[1] > 0.1 and shared[2] > 0.1  # between clusters 2 and 3 they share it
 
@@ -311,14 +302,14 @@ def test_the_supervised_estimates_are_drawn_and_tabulated(page):
 
 
 def test_a_component_without_points_is_reported(page):
-    page.number_input(key=model_controls.N_KEY).set_value(10).run()
-    page.slider(key=model_controls.component_key(2, "weight")).set_value(0.05).run()
+    page.number_input(key=STATE.key("n")).set_value(10).run()
+    page.slider(key=component_key(2, "weight")).set_value(0.05).run()
     spec = url_spec(page)
     labels = generative.sample_spec(spec, 10, 0).labels
     if 2 in labels:  # the seed decides; find one where component 3 drew nothing
         for seed in range(1, 50):
             if 2 not in generative.sample_spec(spec, 10, seed).labels:
-                page.number_input(key=model_controls.SEED_KEY).set_value(seed).run()
+                page.number_input(key=STATE.key("seed")).set_value(seed).run()
                 break
     assert any("produced no point" in warning.value for warning in page.warning)
     assert "no points" in list(page.dataframe[1].value["μ̂ estimated"])
@@ -377,8 +368,8 @@ def test_the_1d_view_colours_the_rug_after_an_e_step(page):
 
 def test_the_start_inputs_move_the_start_and_rewind(page):
     button(page, "EM iteration").click().run()
-    page.number_input(key=model_controls.START_KEYS[0]).set_value(3.0).run()
-    page.number_input(key=model_controls.START_KEYS[1]).set_value(-4.0).run()
+    page.number_input(key=STATE.key("start_mu1")).set_value(3.0).run()
+    page.number_input(key=STATE.key("start_mu2")).set_value(-4.0).run()
     start = trace(surface(page), "start")
     assert (start["x"], start["y"]) == ([3.0], [-4.0])
     assert half_step_text(page).startswith("Half-step **0**")
@@ -388,21 +379,21 @@ def test_the_start_inputs_move_the_start_and_rewind(page):
 
 
 def test_a_start_on_the_mirror_line_is_explained(page):
-    page.number_input(key=model_controls.START_KEYS[0]).set_value(1.0).run()
-    page.number_input(key=model_controls.START_KEYS[1]).set_value(1.0).run()
+    page.number_input(key=STATE.key("start_mu1")).set_value(1.0).run()
+    page.number_input(key=STATE.key("start_mu2")).set_value(1.0).run()
     assert any("saddle point" in warning.value for warning in page.warning)
 
 
 def test_the_lecture_data_controls_change_the_surface(page):
     before = trace(surface(page), "the two maxima (same height)")
-    page.slider(key=model_controls.SEPARATION_KEY).set_value(8.0).run()
+    page.slider(key=STATE.key("separation")).set_value(8.0).run()
     after = trace(surface(page), "the two maxima (same height)")
     gap_after = abs(array(after["x"])[0] - array(after["y"])[0])
     assert gap_after > abs(array(before["x"])[0] - array(before["y"])[0]) + 2
     expected = means_only_maxima(means_only_data(8.0, 200, 0))
     np.testing.assert_allclose(array(after["x"]), expected[:, 0])
-    page.number_input(key=model_controls.LECTURE_N_KEY).set_value(500).run()
-    page.number_input(key=model_controls.LECTURE_SEED_KEY).set_value(3).run()
+    page.number_input(key=STATE.key("lecture_n")).set_value(500).run()
+    page.number_input(key=STATE.key("lecture_seed")).set_value(3).run()
     expected = means_only_maxima(means_only_data(8.0, 500, 3))
     np.testing.assert_allclose(array(trace(surface(page), "the two maxima (same height)")["x"]),
                                expected[:, 0])
@@ -419,16 +410,21 @@ def test_play_reveals_one_at_a_time_then_faster_and_never_past_the_end():
 
 
 def test_step_targets_follow_the_kinds_of_half_steps():
-    kinds = ("start", "E", "M", "E", "M")
-    assert step_target(kinds, 0, "E-step") == 1 and step_target(kinds, 0, "M-step") == 0
-    assert step_target(kinds, 1, "M-step") == 2 and step_target(kinds, 0, "EM iteration") == 2
-    assert step_target(kinds, 1, "EM iteration") == 2
-    assert step_target(kinds, 4, "EM iteration") == 4
-    assert step_target(kinds, 0, "Run to convergence") == 4
-    assert step_target(kinds, 3, "Back") == 2 and step_target(kinds, 0, "Back") == 0
-    assert step_target(kinds, 3, "Reset") == 0
-    with pytest.raises(ValueError, match="unknown step action"):
-        step_target(kinds, 0, "Jump")
+    """The surface's buttons follow the kit's rules on the finished means-only run."""
+    run = FinishedRun(("start", "E", "M", "E", "M"))
+
+    def step_target(current, action):
+        return advance(run, current, action)
+
+    assert step_target(0, "E-step") == 1 and step_target(0, "M-step") == 0
+    assert step_target(1, "M-step") == 2 and step_target(0, "EM iteration") == 2
+    assert step_target(1, "EM iteration") == 2
+    assert step_target(4, "EM iteration") == 4
+    assert step_target(0, "Run to convergence") == 4
+    assert step_target(3, "Back") == 2 and step_target(0, "Back") == 0
+    assert step_target(3, "Reset") == 0
+    with pytest.raises(ValueError, match="unknown action"):
+        step_target(0, "Jump")
 
 
 def test_a_click_on_the_surface_becomes_the_start():

@@ -3,41 +3,41 @@
 import numpy as np
 
 from gmm_core import generative
-from tests.stepper_helpers import charts, decode
-from ui import links
-from ui.controls import stepper_page
+from tests.pages.stepper_helpers import charts, decode
+from ui.kit.view_settings import parse_query, stepper_link_spec, to_query
+from ui.mixture_model.links import stepper_query
 
 PAGE = "pages/2_EM_in_2-D.py"
 SPEC = generative.PRESET_SPECS["two-separated"][1]
 
 
 def test_the_link_parses_and_serialises_back():
-    query = generative.stepper_query(SPEC, 300, 4)
-    page_spec = stepper_page(2).spec
-    settings, problems = links.parse_query(query, page_spec)
+    query = stepper_query(SPEC, 300, 4)
+    page_spec = stepper_link_spec(2)
+    settings, problems = parse_query(query, page_spec)
     assert problems == ()
     assert settings.dataset == "generated" and settings.n == 300 and settings.data_seed == 4
     assert generative.decode_spec(settings.mixture) == SPEC
-    again = links.to_query(settings, page_spec)
+    again = to_query(settings, page_spec)
     assert {name: again[name] for name in query} == query
 
 
 def test_bad_or_missing_mixture_falls_back_with_a_message():
-    page_spec = stepper_page(2).spec
-    settings, problems = links.parse_query({"dataset": "generated", "spec": "0.5_oops"}, page_spec)
+    page_spec = stepper_link_spec(2)
+    settings, problems = parse_query({"dataset": "generated", "spec": "0.5_oops"}, page_spec)
     assert settings.dataset == page_spec.default_dataset and settings.mixture is None
     assert any("spec=" in problem for problem in problems)
-    settings, problems = links.parse_query({"dataset": "generated"}, page_spec)
+    settings, problems = parse_query({"dataset": "generated"}, page_spec)
     assert settings.dataset == page_spec.default_dataset
     assert any("needs spec=" in problem for problem in problems)
     # the 1-D page has no generated data at all
-    settings, problems = links.parse_query(generative.stepper_query(SPEC, 300, 4),
-                                           stepper_page(1).spec)
-    assert settings.dataset == stepper_page(1).spec.default_dataset and problems
+    settings, problems = parse_query(stepper_query(SPEC, 300, 4),
+                                           stepper_link_spec(1))
+    assert settings.dataset == stepper_link_spec(1).default_dataset and problems
 
 
 def test_the_stepper_opens_on_exactly_the_sampled_points(run_app):
-    query = generative.stepper_query(SPEC, 300, 4)
+    query = stepper_query(SPEC, 300, 4)
     at = run_app(PAGE, query_params=query)
     assert not at.exception
     assert not at.warning, [w.value for w in at.warning]

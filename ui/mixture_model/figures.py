@@ -17,8 +17,7 @@ import plotly.graph_objects as go
 
 from gmm_core.generative import SupervisedEstimates
 from gmm_core.mixture import MixtureParams, full_covariances
-from ui.figures_2d import data_ranges, ellipse_outline, ellipse_traces, means_traces
-from ui.figures_common import (
+from ui.figures.common import (
     UNASSIGNED_HEX,
     FigureStyle,
     base_layout,
@@ -28,6 +27,7 @@ from ui.figures_common import (
     point_marker,
     scatter_type,
 )
+from ui.figures.two_d import data_ranges, ellipse_outline, ellipse_traces, means_traces
 
 # --- the graphical model -----------------------------------------------------------------------
 

@@ -1,0 +1,39 @@
+"""The page's links, pure (ui/mixture_model/links.py): reading spec, n and seed, and the
+hand-off link to the 2-D stepper."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gmm_core import generative
+from gmm_core.generative import decode_spec, encode_spec, sample_spec
+from tests.core.test_generative import THREE
+from ui.mixture_model.links import read_generated_query, stepper_query
+
+
+def test_the_stepper_link_carries_everything_needed_to_rebuild_the_sample():
+    query = stepper_query(THREE, 400, 9)
+    assert query == {"dataset": "generated", "spec": encode_spec(THREE), "n": "400",
+                     "dseed": "9", "k": "3"}
+    rebuilt = sample_spec(decode_spec(query["spec"]), int(query["n"]), int(query["dseed"]))
+    np.testing.assert_array_equal(rebuilt.X, sample_spec(THREE, 400, 9).X)
+
+
+def test_reading_a_link_reports_bad_values_and_keeps_the_good_ones():
+    default = generative.PRESET_SPECS["two-separated"][1]
+    link = read_generated_query({"spec": "garbage", "n": "50", "seed": "x"}, default, 300, 0)
+    assert link.spec == default and link.n_samples == 50 and link.seed == 0
+    assert len(link.problems) == 2
+    assert link.problems[0].startswith("spec: ") and "default mixture" in link.problems[0]
+    assert "seed='x'" in link.problems[1]
+    good = read_generated_query({"spec": [encode_spec(THREE)], "n": "9"}, default, 300, 1)
+    assert good.spec == THREE and good.n_samples == 300 and good.seed == 1
+    assert "n='9' is not a whole number from 10" in good.problems[0]
+
+
+@given(st.dictionaries(st.sampled_from(["spec", "n", "seed", "other"]), st.text(max_size=40)))
+@settings(max_examples=200, deadline=None)
+def test_reading_any_link_never_raises(query):
+    link = read_generated_query(query, THREE, 300, 0)
+    assert generative.SAMPLE_MIN <= link.n_samples <= generative.SAMPLE_MAX
+    assert 0 <= link.seed <= generative.SEED_MAX

@@ -1,0 +1,181 @@
+"""Learning without labels, the means only: the log-likelihood surface over (mu_1, mu_2), EM's
+path on it, the step buttons (the kit's step bar), the 1-D view and the log-likelihood chart."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from gmm_core import generative, means_only
+from ui.figures import log_likelihood_figure, mixture_figure_1d
+from ui.figures.common import FigureStyle
+from ui.kit import text
+from ui.kit.display import show_figure
+from ui.kit.step_rules import FinishedRun
+from ui.kit.stepping import Track, follow, step_bar
+from ui.mixture_model.figures import path_to_table, surface_figure
+from ui.mixture_model.state import (
+    DEFAULT_LECTURE_N,
+    DEFAULT_SEED,
+    DEFAULT_SEPARATION,
+    DEFAULT_START,
+    STATE,
+)
+
+# The name of the means-only run in the stepping state.
+TRACK = "means_only"
+KIND_NAMES = {"start": "the start", "E": "an E-step", "M": "an M-step"}
+
+
+def start_from_selection(selection: Mapping | None) -> tuple[float, float] | None:
+    """The (mu_1, mu_2) the user clicked on the surface, or None if the click missed the grid.
+
+    selection: the ``selection`` part of a Plotly chart's state, {"points": [{"x", "y",
+    "curve_number", ...}, ...]}. The first point with numeric coordinates counts: usually one
+    of the invisible click-grid markers, but a click on the path or on a maximum works as well.
+    The start is rounded to 0.01 and kept within the start inputs' range.
+    """
+    if not selection:
+        return None
+    for point in selection.get("points", ()) or ():
+        x, y = point.get("x"), point.get("y")
+        if not isinstance(x, int | float) or not isinstance(y, int | float):
+            continue
+        if not (math.isfinite(x) and math.isfinite(y)):
+            continue
+        limit = means_only.LECTURE_MEAN_LIMIT
+        return (float(np.clip(round(x, 2), -limit, limit)),
+                float(np.clip(round(y, 2), -limit, limit)))
+    return None
+
+
+@st.cache_data(max_entries=16, show_spinner="Computing the log-likelihood surface…")
+def cached_surface(separation: float, n_samples: int, seed: int):
+    """(X (n, 1), grid (G,), surface (G, G), maxima (2, 2)) of the lecture's example."""
+    X = means_only.means_only_data(separation, n_samples, seed)
+    grid = means_only.surface_grid(X, means_only.surface_resolution(n_samples))
+    return (X, grid, means_only.means_only_surface(X, grid),
+            means_only.means_only_maxima(X))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_path(separation: float, n_samples: int, seed: int, mu1: float, mu2: float):
+    X = means_only.means_only_data(separation, n_samples, seed)
+    return means_only.means_only_path(X, mu1, mu2)
+
+
+def _take_clicked_start() -> None:
+    """Chart callback: a click on the surface becomes EM's start."""
+    chart = STATE.surface_chart
+    selection = chart.get("selection") if chart else None
+    start = start_from_selection(selection)
+    if start is not None:
+        STATE.start_mu1, STATE.start_mu2 = start
+
+
+def lecture_data_controls() -> tuple[float, int, int]:
+    """Separation of the two true means, n and seed of the 1-D data: (separation, n, seed)."""
+    STATE.set_default("separation", DEFAULT_SEPARATION)
+    STATE.set_default("lecture_n", DEFAULT_LECTURE_N)
+    STATE.set_default("lecture_seed", DEFAULT_SEED)
+    separation = st.slider(
+        "Distance between the true means", means_only.SEPARATION_MIN,
+        means_only.SEPARATION_MAX, step=0.5, key=STATE.key("separation"),
+        help="The data are drawn from ½ N(−d/2, 1) + ½ N(d/2, 1).",
+    )
+    left, right = st.columns(2)
+    with left:
+        n_samples = st.number_input("Points n", means_only.LECTURE_SAMPLES_MIN,
+                                    means_only.LECTURE_SAMPLES_MAX, step=50,
+                                    key=STATE.key("lecture_n"))
+    with right:
+        seed = st.number_input("Seed of the 1-D data", 0, generative.SEED_MAX, step=1,
+                               key=STATE.key("lecture_seed"))
+    return float(separation), int(n_samples), int(seed)
+
+
+def start_controls() -> tuple[float, float]:
+    """EM's starting means, typed or clicked on the surface: (mu_1, mu_2)."""
+    STATE.set_default("start_mu1", DEFAULT_START[0])
+    STATE.set_default("start_mu2", DEFAULT_START[1])
+    limit = means_only.LECTURE_MEAN_LIMIT
+    left, right = st.columns(2)
+    with left:
+        mu1 = st.number_input("start μ₁", -limit, limit, step=0.25, key=STATE.key("start_mu1"))
+    with right:
+        mu2 = st.number_input("start μ₂", -limit, limit, step=0.25, key=STATE.key("start_mu2"))
+    return float(mu1), float(mu2)
+
+
+def means_only_explorer(style: FigureStyle) -> None:
+    """The surface with EM's path, the step buttons, the 1-D view and the log-likelihood chart."""
+    surface_column, controls_column = st.columns([3, 2])
+    with controls_column:
+        separation, n_samples, seed = lecture_data_controls()
+        st.markdown("**EM's start** (type it, or click a spot on the surface)")
+        mu1, mu2 = start_controls()
+    X, grid, surface, maxima = cached_surface(separation, n_samples, seed)
+    path = cached_path(separation, n_samples, seed, mu1, mu2)
+    track = Track(TRACK, FinishedRun(path.kinds, path.status),
+                  (separation, n_samples, seed, mu1, mu2))
+    current = follow(STATE, (track,)).positions[TRACK]
+    last = len(path) - 1
+    with controls_column:
+        step_bar(STATE, (track,), {TRACK: current}, bar="surface", play=False,
+                 shortcuts=False, columns=2)
+        now = path.means[current]
+        st.markdown(
+            f"Half-step **{current}** of {last} ({KIND_NAMES[path.kinds[current]]}): "
+            f"μ₁ = {now[0]:.3f}, μ₂ = {now[1]:.3f}, log-likelihood "
+            f"{text.log_likelihood(path.log_likelihoods[current])}."
+        )
+        if current == last:
+            on_mirror = abs(now[0] - now[1]) < 1e-6
+            where = (
+                "on the mirror line: from there both components stay identical"
+                if on_mirror else
+                f"a maximum. Its mirror image (μ₁ = {now[1]:.3f}, μ₂ = {now[0]:.3f}) has "
+                "exactly the same log-likelihood: started on the other side of the dotted "
+                "line, EM would have found that one"
+            )
+            st.success(f"EM has converged after {last // 2} iterations at μ₁ = {now[0]:.3f}, "
+                       f"μ₂ = {now[1]:.3f}, {where}.")
+        if abs(mu1 - mu2) < 1e-12:
+            st.warning("The start has μ₁ = μ₂: both components are identical, get identical "
+                       "responsibilities (½ each), and stay identical forever. EM is stuck on "
+                       "the mirror line, at a saddle point. Move one start value.")
+    with surface_column:
+        show_figure(surface_figure(grid, surface, path.means, current, maxima, style,
+                                   n_samples=n_samples),
+                    key=STATE.key("surface_chart"), on_click=_take_clicked_start,
+                    width="stretch")
+    _one_d_views(X, path, current, style)
+
+
+def _one_d_views(X: np.ndarray, path: means_only.MeansOnlyPath, current: int,
+                 style: FigureStyle) -> None:
+    """The data with the two components at this half-step, and the log-likelihood so far."""
+    last = len(path) - 1
+    params = path.shown_params(current)
+    responsibilities = path.responsibilities_at(X, current)
+    data_column, curve_column = st.columns(2)
+    with data_column:
+        st.markdown("**The data and the two components at this half-step** (the rug is "
+                    "coloured by the responsibilities of the last E-step)")
+        show_figure(mixture_figure_1d(X, params, responsibilities, style), width="stretch")
+    with curve_column:
+        st.markdown("**The log-likelihood at every half-step so far**")
+        show_figure(
+            log_likelihood_figure(path.log_likelihoods[: current + 1],
+                                  path.kinds[: current + 1], current, style,
+                                  status="converged" if current == last else "running"),
+            width="stretch",
+        )
+        with st.expander("Every half-step in numbers"):
+            st.dataframe(pd.DataFrame(path_to_table(path.means, path.kinds,
+                                                    path.log_likelihoods)),
+                         hide_index=True, width="stretch")
