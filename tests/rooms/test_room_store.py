@@ -340,6 +340,34 @@ def test_concurrent_updates_from_threads_keep_versions_monotonic(backend):
     assert store.read_room(code).version == 1 + threads * per_thread
 
 
+def test_a_hall_of_followers_polling_at_once_is_served(backend):
+    # 150 threads start polling at the same moment: more than redis-py's default pool of 100
+    # connections, which refuses the rest ("Too many connections") instead of queueing them.
+    store = backend.store()
+    code, token = store.create_room(VIEW)
+    followers, polls = 150, 4
+    start_line = threading.Barrier(followers)
+    versions: list[int] = []
+    failures: list[BaseException] = []
+
+    def follow() -> None:
+        try:
+            start_line.wait()
+            for _ in range(polls):
+                versions.append(store.read_room_if_newer(code, 0).version)
+        except BaseException as error:  # reported below
+            failures.append(error)
+
+    threads = [threading.Thread(target=follow) for _ in range(followers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert versions == [1] * (followers * polls)
+    assert store.update_room(code, token, view_at(1)).version == 2
+
+
 def test_another_process_reads_and_writes_the_same_rooms(backend):
     store = backend.store()
     code, token = store.create_room(VIEW)

@@ -11,6 +11,7 @@ import socket
 import sqlite3
 
 import pytest
+import redis
 
 from tests.rooms.conftest import VIEW
 from tests.rooms.redis_server import free_loopback_port
@@ -74,9 +75,12 @@ def test_a_server_that_never_answers_is_reported_after_the_short_timeout():
 
 def test_redis_waits_only_briefly_and_retries_once():
     store = RedisRoomStore("redis://127.0.0.1:1/0")
-    settings = store._client.connection_pool.connection_kwargs
+    pool = store._client.connection_pool
+    settings = pool.connection_kwargs
     assert settings["socket_timeout"] == settings["socket_connect_timeout"] == 0.5
     assert settings["retry"].get_retries() == 1
+    assert isinstance(pool, redis.BlockingConnectionPool)
+    assert (pool.max_connections, pool.timeout) == (32, 2.0)
 
 
 def test_a_bad_redis_address_is_reported_without_its_password():

@@ -18,7 +18,8 @@ never go backwards or repeat.
 
 A Redis that is down costs at most a few short timeouts (``timeout_seconds``, default 0.5 s,
 for connecting and for each answer, one reconnection attempt) and then raises
-``RoomStoreUnavailable``.
+``RoomStoreUnavailable``. Each process opens at most ``max_connections`` (default 32)
+connections; a thread that finds them all busy waits up to ``POOL_WAIT_SECONDS`` for one.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ from ui.rooms.store import MalformedRecord, RoomRecord, RoomStore
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 DEFAULT_KEY_PREFIX = "em-rooms:"
 DEFAULT_TIMEOUT_SECONDS = 0.5
+DEFAULT_MAX_CONNECTIONS = 32  # per process; a command holds one for ~0.1 ms
+POOL_WAIT_SECONDS = 2.0  # how long a thread waits for a free connection when all are busy
 _EXPIRY_MARGIN_SECONDS = 60.0
 _WATCH_ATTEMPTS = 50  # concurrent updates of one room retry; beyond this, report the store busy
 _HEADER_FIELDS = ("v", "h", "c", "u", "e")
@@ -44,21 +47,29 @@ class RedisRoomStore(RoomStore):
     """Rooms in the Redis server at ``url`` (connects lazily: the constructor does no I/O).
 
     key_prefix: prepended to each room code (several apps may share one Redis).
-    timeout_seconds: socket connect and read timeout. Other keyword arguments: ``RoomStore``.
+    timeout_seconds: socket connect and read timeout. max_connections: the most connections this
+    process opens (threads beyond wait up to ``POOL_WAIT_SECONDS`` for one). Other keyword
+    arguments: ``RoomStore``.
     """
 
     def __init__(self, url: str = DEFAULT_REDIS_URL, *, key_prefix: str = DEFAULT_KEY_PREFIX,
-                 timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS, **options) -> None:
+                 timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+                 max_connections: int = DEFAULT_MAX_CONNECTIONS, **options) -> None:
         super().__init__(**options)
         self.key_prefix = key_prefix
         self.timeout_seconds = float(timeout_seconds)
         try:
-            self._client = redis.Redis.from_url(
-                url, socket_timeout=self.timeout_seconds,
+            # A bounded pool that makes a thread wait (briefly) for a free connection: redis-py's
+            # default pool refuses the 101st concurrent command outright, and a replica runs
+            # each follower's poll in its own script thread.
+            pool = redis.BlockingConnectionPool.from_url(
+                url, max_connections=max_connections, timeout=POOL_WAIT_SECONDS,
+                socket_timeout=self.timeout_seconds,
                 socket_connect_timeout=self.timeout_seconds,
                 retry=Retry(NoBackoff(), 1), decode_responses=True, health_check_interval=0)
         except ValueError as error:  # a malformed URL; the message names the problem, not it
             raise self._unavailable(f"the Redis address cannot be used: {error}") from None
+        self._client = redis.Redis(connection_pool=pool)
         kwargs = self._client.connection_pool.connection_kwargs
         if "path" in kwargs:
             self._where = f"Redis at {kwargs['path']}"
@@ -154,6 +165,8 @@ class RedisRoomStore(RoomStore):
         except redis.TimeoutError as error:
             raise self._unavailable("no answer in time") from error
         except redis.ConnectionError as error:
+            if str(error) == "No connection available.":  # the pool's wait timed out
+                raise self._unavailable("too busy: no free connection") from error
             raise self._unavailable("cannot connect") from error
         except redis.RedisError as error:
             raise self._unavailable(type(error).__name__) from error

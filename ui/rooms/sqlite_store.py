@@ -30,7 +30,7 @@ from pathlib import Path
 from ui.rooms.store import RoomRecord, RoomStore
 
 DEFAULT_BUSY_TIMEOUT_SECONDS = 1.0
-_MAX_IDLE_CONNECTIONS = 8
+_MAX_IDLE_CONNECTIONS = 32  # kept open for the next operation; more may be open at once
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS rooms (
     code TEXT PRIMARY KEY NOT NULL,
