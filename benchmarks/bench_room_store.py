@@ -1,22 +1,24 @@
 """What following the lecturer costs the room store: polls and updates, SQLite and Redis.
 
-Usage: python benchmarks/bench_room_store.py [--pollers 200] [--polls 50] [--ops 2000]
-                                             [--backends sqlite,redis]
+Usage: python benchmarks/bench_room_store.py [--pollers 200] [--interval 1] [--seconds 10]
+                                             [--threads 8] [--ops 2000] [--backends sqlite,redis]
 
 For each backend (SQLite on a temporary file in WAL mode; Redis on a redis-server started here on
 a free loopback port, stopped at the end) it prints, against references timed in the same run:
 
-- one thread: the mean and median time of a follower's poll when nothing changed
-  (``read_room_if_newer`` -> None, the common case), a poll that finds a new version, a full
-  ``read_room``, and the presenter's ``update_room``; references: a Python dict lookup, a bare
-  ``SELECT 1`` on a connection to the same file / a Redis ``PING`` on the same server;
-- a hall: ``--pollers`` threads each polling ``--polls`` times as fast as they can while the
-  presenter updates the room every 50 ms: polls per second, the latency of a poll (it includes
-  waiting for the interpreter lock among all those threads), and the CPU time per poll of this
-  process (and of redis-server). From that: what ``--pollers`` followers polling once a second
-  cost, as a share of one core.
+- one thread: mean, median and p95 time of a follower's poll when nothing changed
+  (``read_room_if_newer`` -> None, the common case), of a poll that finds a new version, of a
+  full ``read_room`` and of the presenter's ``update_room``; the references are a Python dict
+  lookup and a bare ``SELECT 1`` on a connection to the same file / a Redis ``PING`` to the
+  same server (the ratio column: median / the reference's median);
+- flat out: ``--threads`` threads polling without pause: the most polls per second one process
+  gets, and the CPU time per poll (this process, and redis-server's);
+- a hall: ``--pollers`` followers (threads) each polling every ``--interval`` s, staggered,
+  for ``--seconds``, while the presenter changes the view every 0.5 s: poll latency, how long
+  a new version took to reach the followers' polls, and the CPU this costs (share of one core).
 
-The machine is shared: compare the ratios, not the absolute times.
+The store alone is measured: a follower's page adds its fragment's rerun to each poll. The
+machine is shared: compare the ratios, not the absolute times.
 """
 
 from __future__ import annotations
@@ -39,11 +41,16 @@ from ui.rooms import RoomStore, RoomView, SQLiteRoomStore  # noqa: E402
 VIEW = RoomView("em_2d", {"dataset": "blobs", "n": "2000", "centres": "3", "k": "3",
                           "cov": "full", "init": "k-means++", "seed": "1", "reg": "1e-06",
                           "step": "0"})
-PRESENTER_PAUSE_S = 0.05
+PRESENTER_EVERY_S = 0.5
 
 
 def view_at(step: int) -> RoomView:
     return RoomView(VIEW.page, {**VIEW.query, "step": str(step)})
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
 
 
 def timed_calls(operation: Callable[[], object], count: int) -> tuple[float, float, float]:
@@ -53,8 +60,7 @@ def timed_calls(operation: Callable[[], object], count: int) -> tuple[float, flo
         started = time.perf_counter()
         operation()
         times.append(time.perf_counter() - started)
-    times.sort()
-    return statistics.fmean(times), times[len(times) // 2], times[int(len(times) * 0.95)]
+    return statistics.fmean(times), percentile(times, 0.5), percentile(times, 0.95)
 
 
 def batch_mean(operation: Callable[[], object], count: int) -> float:
@@ -86,19 +92,18 @@ def one_thread(store: RoomStore, reference: Callable[[], object], reference_name
     lookup_table = {code: VIEW}
     dict_lookup = batch_mean(lambda: lookup_table.get(code), ops * 10)
     reference_time = timed_calls(reference, ops)
+    version = store.read_room(code).version
     rows = [
         ("dict lookup (pure Python)", (dict_lookup, dict_lookup, dict_lookup)),
         (reference_name, reference_time),
+        ("poll, nothing new", timed_calls(lambda: store.read_room_if_newer(code, version), ops)),
+        ("poll, a new version", timed_calls(
+            lambda: store.read_room_if_newer(code, version - 1), ops)),
+        ("read_room", timed_calls(lambda: store.read_room(code), ops)),
+        ("update_room (changed view)", timed_calls(update, ops)),
+        ("update_room (same view)", timed_calls(
+            lambda: store.update_room(code, token, view_at(step)), ops)),
     ]
-    version = store.read_room(code).version
-    rows.append(("poll, nothing new", timed_calls(
-        lambda: store.read_room_if_newer(code, version), ops)))
-    rows.append(("poll, a new version", timed_calls(
-        lambda: store.read_room_if_newer(code, version - 1), ops)))
-    rows.append(("read_room", timed_calls(lambda: store.read_room(code), ops)))
-    rows.append(("update_room (changed view)", timed_calls(update, ops)))
-    rows.append(("update_room (same view)", timed_calls(
-        lambda: store.update_room(code, token, view_at(step)), ops)))
     print(f"  one thread, {ops} calls each:")
     print(f"    {'operation':<30}{'mean µs':>10}{'median µs':>11}{'p95 µs':>9}"
           f"{'calls/s':>13}{'median × ' + reference_name.split()[0]:>18}")
@@ -107,89 +112,132 @@ def one_thread(store: RoomStore, reference: Callable[[], object], reference_name
               f"{1 / mean:>13,.0f}{median / reference_time[1]:>18.2f}")
 
 
-def hall(store: RoomStore, pollers: int, polls: int, server_pid: int | None) -> None:
-    code, token = store.create_room(view_at(0))
-    start_line = threading.Barrier(pollers + 1)
-    latencies: list[list[float]] = [[] for _ in range(pollers)]
-    new_versions = [0] * pollers
+def flat_out(store: RoomStore, threads: int, polls: int, server_pid: int | None) -> None:
+    """The most polls per second ``threads`` threads get from the store (no pause)."""
+    code, _ = store.create_room(view_at(0))
+    start_line = threading.Barrier(threads + 1)
     failures: list[BaseException] = []
-    presenting = threading.Event()
 
-    def follow(number: int) -> None:
-        known = 0
-        own = latencies[number]
+    def hammer() -> None:
         try:
             start_line.wait()
             for _ in range(polls):
-                started = time.perf_counter()
+                store.read_room_if_newer(code, 1)
+        except BaseException as error:  # reported after the run
+            failures.append(error)
+
+    workers = [threading.Thread(target=hammer) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    cpu_before, server_before = time.process_time(), cpu_seconds_of(server_pid)
+    started = time.perf_counter()
+    start_line.wait()
+    for worker in workers:
+        worker.join()
+    elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu_before
+    server_cpu = cpu_seconds_of(server_pid) - server_before
+    if failures:
+        print(f"  flat out: FAILED: {len(failures)} threads failed, e.g. {failures[0]!r}")
+        return
+    total = threads * polls
+    server_text = (f" + redis-server {server_cpu / total * 1e6:.1f} µs"
+                   if server_pid is not None else "")
+    print(f"  flat out: {threads} threads x {polls} polls, no pause: {total / elapsed:,.0f} "
+          f"polls/s; CPU per poll: this process {cpu / total * 1e6:.1f} µs{server_text}")
+
+
+def hall(store: RoomStore, pollers: int, interval: float, seconds: float,
+         server_pid: int | None) -> None:
+    """``pollers`` followers, each polling every ``interval`` s (staggered), for ``seconds``,
+    while the presenter changes the view every ``PRESENTER_EVERY_S``."""
+    code, token = store.create_room(view_at(0))
+    published: dict[int, float] = {}  # version -> when its update returned
+    latencies: list[float] = []
+    delays: list[float] = []  # an update returning -> a follower's poll returning that version
+    failures: list[BaseException] = []
+    stop = threading.Event()
+    started = time.perf_counter()
+
+    def follow(number: int) -> None:
+        known = 0
+        next_poll = started + interval * number / pollers
+        try:
+            while not stop.wait(max(0.0, next_poll - time.perf_counter())):
+                before = time.perf_counter()
                 state = store.read_room_if_newer(code, known)
-                own.append(time.perf_counter() - started)
+                after = time.perf_counter()
+                latencies.append(after - before)
                 if state is not None:
+                    if state.version in published:
+                        delays.append(after - published[state.version])
                     known = state.version
-                    new_versions[number] += 1
+                next_poll += interval
         except BaseException as error:  # reported after the run
             failures.append(error)
 
     def present() -> None:
         step = 0
-        while presenting.is_set():
+        while not stop.wait(PRESENTER_EVERY_S):
             step += 1
-            store.update_room(code, token, view_at(step))
-            time.sleep(PRESENTER_PAUSE_S)
+            version = store.update_room(code, token, view_at(step)).version
+            published[version] = time.perf_counter()
 
-    followers = [threading.Thread(target=follow, args=(n,)) for n in range(pollers)]
-    for follower in followers:
-        follower.start()
-    presenter = threading.Thread(target=present)
-    presenting.set()
-    presenter.start()
+    threads = [threading.Thread(target=follow, args=(n,)) for n in range(pollers)]
+    threads.append(threading.Thread(target=present))
     cpu_before, server_before = time.process_time(), cpu_seconds_of(server_pid)
-    started = time.perf_counter()
-    start_line.wait()
-    for follower in followers:
-        follower.join()
+    for thread in threads:
+        thread.start()
+    time.sleep(seconds)
+    stop.set()
+    for thread in threads:
+        thread.join()
     elapsed = time.perf_counter() - started
     cpu = time.process_time() - cpu_before
     server_cpu = cpu_seconds_of(server_pid) - server_before
-    presenting.clear()
-    presenter.join()
+    print(f"  a hall: {pollers} followers polling every {interval:g} s for {seconds:g} s, the "
+          f"presenter changing the view every {PRESENTER_EVERY_S:g} s")
     if failures:
-        print(f"  FAILED: {len(failures)} pollers failed, e.g. {failures[0]!r}")
+        print(f"    FAILED: {len(failures)} followers failed, e.g. {failures[0]!r}")
         return
-    every = sorted(t for own in latencies for t in own)
-    total = len(every)
-    per_poll_cpu = (cpu + server_cpu) / total
-    print(f"  a hall: {pollers} threads x {polls} polls while the presenter updates every "
-          f"{PRESENTER_PAUSE_S * 1000:.0f} ms")
-    print(f"    {total:,} polls in {elapsed:.2f} s = {total / elapsed:,.0f} polls/s; "
-          f"{sum(new_versions):,} of them found a new version")
-    print(f"    poll latency (incl. waiting for the GIL among {pollers} threads): median "
-          f"{every[total // 2] * 1e3:.2f} ms, p95 {every[int(total * 0.95)] * 1e3:.2f} ms")
-    server_text = (f" + redis-server {server_cpu / total * 1e6:.1f} µs"
+    total = len(latencies)
+    print(f"    {total:,} polls ({total / elapsed:,.0f}/s); poll latency median "
+          f"{percentile(latencies, 0.5) * 1e3:.2f} ms, p95 "
+          f"{percentile(latencies, 0.95) * 1e3:.2f} ms")
+    if delays:
+        print(f"    a new version reached the followers' polls after: median "
+              f"{percentile(delays, 0.5) * 1e3:.0f} ms, p95 "
+              f"{percentile(delays, 0.95) * 1e3:.0f} ms ({len(delays):,} deliveries; the poll "
+              "interval bounds it)")
+    server_text = (f", redis-server {server_cpu / elapsed * 100:.2f} %"
                    if server_pid is not None else "")
-    print(f"    CPU per poll: this process {cpu / total * 1e6:.1f} µs{server_text}")
-    print(f"    => {pollers} followers polling once a second cost {pollers * per_poll_cpu * 100:.2f} "
-          f"% of one core")
+    print(f"    CPU: this process {cpu / elapsed * 100:.2f} % of one core{server_text} "
+          f"({(cpu + server_cpu) / total * 1e6:.0f} µs per poll, the presenter and "
+          f"{pollers} waiting threads included)")
 
 
 def run_backend(name: str, store: RoomStore, reference: Callable[[], object],
                 reference_name: str, args, server_pid: int | None = None) -> None:
     print(f"\n== {name}: {store.description}")
     one_thread(store, reference, reference_name, args.ops)
-    hall(store, args.pollers, args.polls, server_pid)
+    flat_out(store, args.threads, args.ops, server_pid)
+    hall(store, args.pollers, args.interval, args.seconds, server_pid)
     store.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pollers", type=int, default=200)
-    parser.add_argument("--polls", type=int, default=50, help="polls per poller")
-    parser.add_argument("--ops", type=int, default=2000, help="calls per one-thread figure")
+    parser.add_argument("--pollers", type=int, default=200, help="followers in the hall")
+    parser.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of the hall run")
+    parser.add_argument("--threads", type=int, default=8, help="threads of the flat-out run")
+    parser.add_argument("--ops", type=int, default=2000,
+                        help="calls per one-thread figure and per flat-out thread")
     parser.add_argument("--backends", default="sqlite,redis")
     args = parser.parse_args()
     backends = args.backends.split(",")
-    print(f"Room store: {args.pollers} pollers x {args.polls} polls; {args.ops} calls per "
-          "one-thread figure")
+    print(f"Room store: {args.ops} calls per one-thread figure; flat out: {args.threads} "
+          f"threads; a hall of {args.pollers} followers polling every {args.interval:g} s")
 
     if "sqlite" in backends:
         import sqlite3
