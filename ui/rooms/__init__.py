@@ -23,6 +23,7 @@ from ui.rooms.codes import (
     CODE_ALPHABET,
     CODE_BITS,
     CODE_LENGTH,
+    ROOM_QUERY_PARAMETER,
     format_room_code,
     new_room_code,
     parse_room_code,
@@ -58,7 +59,8 @@ from ui.rooms.store import DEFAULT_TTL_SECONDS, RoomStore
 
 __all__ = [
     "CODE_ALPHABET", "CODE_BITS", "CODE_LENGTH", "DEFAULT_POLICY", "DEFAULT_SQLITE_PATH",
-    "DEFAULT_TTL_SECONDS", "ROOM_PAGES", "ROOM_PARAMETERS", "ROOM_STORE_SETTING",
+    "DEFAULT_TTL_SECONDS", "ROOM_PAGES", "ROOM_PARAMETERS", "ROOM_QUERY_PARAMETER",
+    "ROOM_STORE_SETTING",
     "ROOM_TTL_SETTING", "InvalidRoomCode", "InvalidRoomState", "NotPresenter", "RoomClosed",
     "RoomCorrupt", "RoomCreated", "RoomError", "RoomNotFound", "RoomPolicy", "RoomState",
     "RoomStore", "RoomStoreUnavailable", "RoomView", "SQLiteRoomStore", "format_room_code",

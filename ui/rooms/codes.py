@@ -22,6 +22,7 @@ import secrets
 
 from ui.rooms.errors import InvalidRoomCode
 
+ROOM_QUERY_PARAMETER = "room"  # the join link: <page URL>?room=<code> (UI vocabulary)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
 CODE_GROUP = 5  # shown as ABCDE-FGHJK
