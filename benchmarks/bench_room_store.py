@@ -155,6 +155,7 @@ def hall(store: RoomStore, pollers: int, interval: float, click_every: float, se
     published: dict[int, float] = {}  # version -> when its update returned
     latencies: list[float] = []
     delays: list[float] = []  # an update returning -> a follower's poll returning that version
+    found_new = [0] * pollers  # polls that returned a state (a version newer than the follower's)
     failures: list[BaseException] = []
     stop = threading.Event()
     started = time.perf_counter()
@@ -169,6 +170,7 @@ def hall(store: RoomStore, pollers: int, interval: float, click_every: float, se
                 after = time.perf_counter()
                 latencies.append(after - before)
                 if state is not None:
+                    found_new[number] += 1
                     if state.version in published:
                         delays.append(after - published[state.version])
                     known = state.version
@@ -201,7 +203,7 @@ def hall(store: RoomStore, pollers: int, interval: float, click_every: float, se
         print(f"    FAILED: {len(failures)} followers failed, e.g. {failures[0]!r}")
         return
     total = len(latencies)
-    print(f"    {total:,} polls ({total / elapsed:,.0f}/s, {len(delays):,} of them found a new "
+    print(f"    {total:,} polls ({total / elapsed:,.0f}/s, {sum(found_new):,} of them found a new "
           f"version); poll latency median "
           f"{percentile(latencies, 0.5) * 1e3:.2f} ms, p95 "
           f"{percentile(latencies, 0.95) * 1e3:.2f} ms")
