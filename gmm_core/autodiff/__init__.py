@@ -12,19 +12,18 @@ Public names (fixed by the design notes):
 ``sin cos tan exp log sqrt tanh abs`` accept floats, arrays, duals and nodes (``abs`` is left
 out of ``__all__`` so that a star import does not shadow the builtin).
 
-Nothing here imports Streamlit.
+The modules import each other as a DAG, leaves first: ``numerics`` -> ``dual``, ``reverse``,
+``functions``, ``errors``, ``symbolic`` -> ``program`` (the compiled trace and its evaluator) ->
+``rules``, ``sweeps``, ``graph`` -> ``codegen`` -> ``expression`` (the parser and
+:class:`Expression`) -> ``lessons``, ``mixture_gradient``. Nothing here imports Streamlit.
 """
 
 from gmm_core.autodiff.dual import Dual, seed_variables
-from gmm_core.autodiff.expression import (
-    ALLOWED_FUNCTIONS,
-    EvaluationError,
-    Expression,
-    ExpressionError,
-    parse_expression,
-)
+from gmm_core.autodiff.errors import EvaluationError, ExpressionError
+from gmm_core.autodiff.expression import Expression, parse_expression
 from gmm_core.autodiff.functions import abs as abs  # noqa: PLC0414 - public, not in __all__
 from gmm_core.autodiff.functions import cos, exp, log, sin, sqrt, tan, tanh
+from gmm_core.autodiff.program import ALLOWED_FUNCTIONS
 from gmm_core.autodiff.reverse import Node, topological_order
 
 __all__ = [

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from gmm_core.autodiff.expression import Expression, Operand
+from gmm_core.autodiff.program import Operand, Program
 from gmm_core.autodiff.rules import adjoint_terms, combine_terms, tangent_text
 
 __all__ = ["forward_source", "reverse_source"]
@@ -40,7 +40,7 @@ def _header(body: list[str]) -> list[str]:
     return [f"from numpy import {', '.join(used)}", "", ""] if used else []
 
 
-def forward_source(expression: Expression, function_name: str = "f_forward") -> str:
+def forward_source(expression: Program, function_name: str = "f_forward") -> str:
     """``def f_forward(x1, x2, x1_dot, x2_dot): … return w, w_dot`` (value and ∇f·ẋ)."""
     arguments = list(expression.variables) + [_dot(v) for v in expression.variables]
     body = []
@@ -63,7 +63,7 @@ def forward_source(expression: Expression, function_name: str = "f_forward") -> 
     return "\n".join(_header(body) + lines + body) + "\n"
 
 
-def reverse_source(expression: Expression, function_name: str = "f_reverse") -> str:
+def reverse_source(expression: Program, function_name: str = "f_reverse") -> str:
     """``def f_reverse(x1, x2): … return w, (x1_bar, x2_bar)`` (value and the whole gradient)."""
     body = ["    # forward sweep: the original program"]
     for instruction in expression.instructions:

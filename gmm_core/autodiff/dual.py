@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gmm_core.autodiff.numerics import quiet_floating_point
+from gmm_core.autodiff.numerics import ValueOperand, quiet_floating_point, value_of
 
 __all__ = ["Dual", "seed_variables"]
 
@@ -35,12 +35,10 @@ def _plain(array):
     return array
 
 
-class Dual:
+class Dual(ValueOperand):
     """A dual number ``value + deriv·ε`` (see the module docstring for the shapes)."""
 
     __slots__ = ("value", "deriv", "n_seeds")
-    # Makes numpy hand mixed operations (ndarray * Dual) to __array_ufunc__ / the reflected methods.
-    __array_priority__ = 1000
 
     def __init__(self, value, deriv=0.0):
         value_array = np.asarray(value, dtype=float)
@@ -264,45 +262,15 @@ class Dual:
     def __len__(self):
         return len(np.asarray(self.value))
 
-    # -- comparisons look at the value only ------------------------------------------------------
-
-    def __lt__(self, other):
-        return self.value < _value_of(other)
-
-    def __le__(self, other):
-        return self.value <= _value_of(other)
-
-    def __gt__(self, other):
-        return self.value > _value_of(other)
-
-    def __ge__(self, other):
-        return self.value >= _value_of(other)
+    # -- equality looks at the value only (orderings and numpy's ufuncs: ValueOperand) -----------
 
     def __eq__(self, other):
-        return self.value == _value_of(other)
+        return self.value == value_of(other)
 
     def __ne__(self, other):
-        return self.value != _value_of(other)
+        return self.value != value_of(other)
 
     __hash__ = None  # equality is by value, so duals are not dictionary keys
-
-    # -- numpy interoperability ------------------------------------------------------------------
-
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        """Lets ``np.sin(dual)``, ``np.exp(dual)`` and ``array * dual`` return duals."""
-        if method != "__call__" or kwargs:
-            return NotImplemented
-        if ufunc in _UNARY_METHODS and len(inputs) == 1:
-            return getattr(inputs[0], _UNARY_METHODS[ufunc])()
-        if ufunc in _COMPARISONS and len(inputs) == 2:
-            return ufunc(*(_value_of(x) for x in inputs))
-        if ufunc in _BINARY_OPERATORS and len(inputs) == 2:
-            left, right = inputs
-            operator_name = _BINARY_OPERATORS[ufunc]
-            if isinstance(left, Dual):
-                return getattr(left, f"__{operator_name}__")(right)
-            return getattr(right, f"__r{operator_name}__")(left)
-        return NotImplemented
 
     def __repr__(self):
         return f"Dual(value={self.value!r}, deriv={self.deriv!r})"
@@ -349,22 +317,6 @@ def _constant_matmul_dual(matrix, dual):
 def _normalise_axes(axis, ndim):
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
     return tuple(a % ndim for a in axes)
-
-
-def _value_of(x):
-    return x.value if isinstance(x, Dual) else x
-
-
-_UNARY_METHODS = {
-    np.sin: "sin", np.cos: "cos", np.tan: "tan", np.exp: "exp", np.log: "log",
-    np.sqrt: "sqrt", np.tanh: "tanh", np.absolute: "__abs__", np.negative: "__neg__",
-    np.positive: "__pos__",
-}
-_BINARY_OPERATORS = {
-    np.add: "add", np.subtract: "sub", np.multiply: "mul", np.true_divide: "truediv",
-    np.power: "pow", np.matmul: "matmul",
-}
-_COMPARISONS = (np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal)
 
 
 def seed_variables(values, directions=None):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 
-from gmm_core.autodiff.expression import Expression
+from gmm_core.autodiff.program import Program
 
 __all__ = ["expression_dot"]
 
@@ -28,7 +28,7 @@ def _label(title: str, definition: str, note: str) -> str:
     return "<" + "<BR/>".join(rows) + ">"
 
 
-def expression_dot(expression: Expression, node_notes: Mapping[str, str] | None = None,
+def expression_dot(expression: Program, node_notes: Mapping[str, str] | None = None,
                    edge_notes: Mapping[tuple[str, str], str] | None = None,
                    highlight: str | None = None) -> str:
     """DOT source of the graph of ``expression``.

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from gmm_core.autodiff.dual import Dual, seed_variables
-from gmm_core.autodiff.expression import EvaluationError, Expression, ExpressionError
+from gmm_core.autodiff.errors import EvaluationError, ExpressionError
+from gmm_core.autodiff.expression import Expression
 
 __all__ = [
     "FiniteDifferenceStudy",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gmm_core.autodiff.numerics import quiet_floating_point
+from gmm_core.autodiff.numerics import ValueOperand, quiet_floating_point
 
 __all__ = ["Node", "topological_order"]
 
@@ -38,14 +38,13 @@ def _unbroadcast(grad, shape):
     return grad
 
 
-class Node:
+class Node(ValueOperand):
     """A value on the tape with its adjoint ``grad`` (filled by :meth:`backward`).
 
     ``Node(value)`` makes an input (a leaf). ``label`` names it in graphs and error messages.
     """
 
     __slots__ = ("value", "grad", "parents", "op", "label", "_backward", "_constant")
-    __array_priority__ = 1000
 
     def __init__(self, value, parents=(), op="", label=""):
         self.value = _plain(value)
@@ -267,35 +266,8 @@ class Node:
     def shape(self):
         return np.shape(self.value)
 
-    # -- comparisons on the value ----------------------------------------------------------------
-
-    def __lt__(self, other):
-        return self.value < _value_of(other)
-
-    def __le__(self, other):
-        return self.value <= _value_of(other)
-
-    def __gt__(self, other):
-        return self.value > _value_of(other)
-
-    def __ge__(self, other):
-        return self.value >= _value_of(other)
-
-    # Nodes are graph vertices: they keep identity equality and hashing (used by the sweep).
-
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        """``np.sin(node)``, ``array * node`` and friends build tape nodes."""
-        if method != "__call__" or kwargs:
-            return NotImplemented
-        if ufunc in _UNARY_METHODS and len(inputs) == 1:
-            return getattr(inputs[0], _UNARY_METHODS[ufunc])()
-        if ufunc in _BINARY_OPERATORS and len(inputs) == 2:
-            left, right = inputs
-            name = _BINARY_OPERATORS[ufunc]
-            if isinstance(left, Node):
-                return getattr(left, f"__{name}__")(right)
-            return getattr(right, f"__r{name}__")(left)
-        return NotImplemented
+    # Orderings compare values and numpy's ufuncs build tape nodes (ValueOperand); nodes are
+    # graph vertices, so they keep identity equality and hashing (used by the sweep).
 
     # -- the backward sweep ----------------------------------------------------------------------
 
@@ -343,18 +315,3 @@ def topological_order(output):
             if id(parent) not in visited:
                 stack.append((parent, False))
     return order
-
-
-def _value_of(x):
-    return x.value if isinstance(x, Node) else x
-
-
-_UNARY_METHODS = {
-    np.sin: "sin", np.cos: "cos", np.tan: "tan", np.exp: "exp", np.log: "log",
-    np.sqrt: "sqrt", np.tanh: "tanh", np.absolute: "__abs__", np.negative: "__neg__",
-    np.positive: "__pos__",
-}
-_BINARY_OPERATORS = {
-    np.add: "add", np.subtract: "sub", np.multiply: "mul", np.true_divide: "truediv",
-    np.power: "pow",
-}

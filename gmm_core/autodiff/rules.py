@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from gmm_core.autodiff.expression import Instruction, Operand, _format_number
+from gmm_core.autodiff.program import Instruction, Operand, format_number
 
 __all__ = ["adjoint_terms", "combine_terms", "partial_texts", "tangent_text", "dotted", "barred"]
 
@@ -26,7 +26,7 @@ def barred(name: str) -> str:
 
 
 def _power_text(exponent: float) -> str:
-    text = _format_number(exponent)
+    text = format_number(exponent)
     return f"({text})" if exponent < 0 else text
 
 
@@ -58,7 +58,7 @@ def partial_texts(instruction: Instruction,
                 elif c == 2:
                     slope = f"2 * {a}"
                 else:
-                    slope = f"{_format_number(c)} * {a} ** {_power_text(c - 1)}"
+                    slope = f"{format_number(c)} * {a} ** {_power_text(c - 1)}"
                 partials = (slope, None)
             else:
                 partials = (f"{b} * {a} ** ({b} - 1)", f"{w} * log({a})")

@@ -13,13 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from gmm_core.autodiff.dual import Dual
-from gmm_core.autodiff.expression import (
-    EvaluationError,
-    Expression,
-    ExpressionError,
-    _apply,
-    _format_number,
-)
+from gmm_core.autodiff.errors import EvaluationError, ExpressionError
+from gmm_core.autodiff.program import Program, apply_operation, format_number
 from gmm_core.autodiff.reverse import Node
 
 __all__ = ["ForwardSweep", "ReverseSweep", "forward_sweep", "local_partials", "reverse_sweep"]
@@ -56,7 +51,7 @@ class ReverseSweep:
     value: float
 
 
-def _point(expression: Expression, point: Mapping[str, float], what: str) -> dict[str, float]:
+def _point(expression: Program, point: Mapping[str, float], what: str) -> dict[str, float]:
     values = {}
     for name in expression.variables:
         raw = point.get(name, 0.0 if what == "seed" else None)
@@ -73,7 +68,7 @@ def _point(expression: Expression, point: Mapping[str, float], what: str) -> dic
     return values
 
 
-def forward_sweep(expression: Expression, point: Mapping[str, float],
+def forward_sweep(expression: Program, point: Mapping[str, float],
                   direction: Mapping[str, float]) -> ForwardSweep:
     """Evaluates ``expression`` on dual numbers ``x + ẋ·ε`` (see :class:`ForwardSweep`)."""
     point = _point(expression, point, "value")
@@ -95,7 +90,7 @@ def _as_node(value):
     return value if isinstance(value, Node) else Node(value)
 
 
-def local_partials(expression: Expression, point: Mapping[str, float],
+def local_partials(expression: Program, point: Mapping[str, float],
                    values) -> dict[tuple[int, int], float]:
     """∂w_i/∂(k-th argument) at a point, computed with one dual number per edge of the graph.
 
@@ -121,17 +116,17 @@ def local_partials(expression: Expression, point: Mapping[str, float],
             seeded = list(args)
             seeded[position] = Dual(args[position], 1.0)
             with np.errstate(all="ignore"):
-                slope = float(_apply(instruction.op, seeded).deriv)
+                slope = float(apply_operation(instruction.op, seeded).deriv)
             if not np.isfinite(slope):
                 raise EvaluationError(
                     f"The derivative is not finite in '{instruction.source}' (step "
                     f"{instruction.name} = {instruction.definition()}): {instruction.op} is not "
-                    f"differentiable at {_format_number(args[position])}.")
+                    f"differentiable at {format_number(args[position])}.")
             partials[(instruction.index, position)] = slope
     return partials
 
 
-def reverse_sweep(expression: Expression, point: Mapping[str, float]) -> ReverseSweep:
+def reverse_sweep(expression: Program, point: Mapping[str, float]) -> ReverseSweep:
     """Records the formula on a tape of :class:`Node` objects and sweeps it backwards once."""
     point = _point(expression, point, "value")
     nodes = {name: Node(point[name], label=name) for name in expression.variables}

@@ -1,4 +1,4 @@
-"""The page's lessons as plain functions: finite differences, Newton, Jacobians, LaTeX traces."""
+"""The page's lessons as plain functions: finite differences, Newton, Jacobians."""
 
 import math
 
@@ -12,7 +12,6 @@ from gmm_core.autodiff.lessons import (
     jacobian_study,
     newton_iterations,
 )
-from ui.autodiff_latex import forward_trace_latex, reverse_trace_latex, to_latex
 
 
 def test_finite_differences_of_the_lecture_cube():
@@ -77,28 +76,3 @@ def test_jacobian_by_columns_equals_jacobian_by_rows():
     np.testing.assert_allclose(study.by_vector_duals, expected, rtol=1e-15)
     assert (study.forward_sweeps, study.reverse_sweeps) == (3, 2)
     np.testing.assert_allclose(study.values, [1.5 + math.sin(2.0), -2.0])
-
-
-@pytest.mark.parametrize(("code", "latex"), [
-    ("x1 * x2", r"x_{1}\cdot x_{2}"),
-    ("w3_dot", r"\dot{w}_{3}"),
-    ("x1_bar", r"\bar{x}_{1}"),
-    ("cos(x1) * x1_dot", r"\cos(x_{1})\cdot \dot{x}_{1}"),
-    ("w1 ** 2", "w_{1}^{2}"),
-    ("x2 * x1 ** (x2 - 1)", r"x_{2}\cdot x_{1}^{x_{2} - 1}"),
-    ("-w6 / w5", r" - \frac{w_{6}}{w_{5}}"),
-    ("alpha * 1e-05", r"\mathit{alpha}\cdot 1 \cdot 10^{-5}"),
-])
-def test_rules_become_latex(code, latex):
-    assert to_latex(code) == latex
-
-
-def test_traces_are_typeset_with_values():
-    expression = parse_expression("x1*x2 + sin(x1)", ["x1", "x2"])
-    point = {"x1": 2.0, "x2": 3.0}
-    forward = forward_trace_latex(expression, expression.forward_sweep(point, {"x1": 1.0}))
-    assert forward.startswith(r"\begin{aligned}") and forward.count(r"\\[3pt]") == 4
-    assert r"\dot{w}_{3} &= \dot{w}_{1} + \dot{w}_{2} = \mathbf{2.58385}" in forward
-    reverse = reverse_trace_latex(expression, expression.reverse_sweep(point))
-    assert r"\bar{w}_{3} &= \partial f / \partial f = \mathbf{1}" in reverse
-    assert r"\bar{x}_{2} &= \bar{w}_{1}\cdot x_{1} = \mathbf{2}" in reverse

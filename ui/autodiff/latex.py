@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 
-from gmm_core.autodiff.expression import Expression, Operand
+from gmm_core.autodiff.program import Operand, Program
 from gmm_core.autodiff.rules import adjoint_terms, combine_terms, tangent_text
 from gmm_core.autodiff.sweeps import ForwardSweep, ReverseSweep
+from ui.kit.text import latex_number
 
-__all__ = ["forward_trace_latex", "latex_number", "reverse_trace_latex", "to_latex"]
+__all__ = ["forward_trace_latex", "latex_value", "reverse_trace_latex", "to_latex"]
 
 _TOKEN = re.compile(r"\*\*|[A-Za-z_][A-Za-z0-9_]*|\d+\.?\d*(?:e[+-]?\d+)?|\S")
 _ATOM = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\d+\.?\d*(?:e[+-]?\d+)?")
@@ -39,16 +40,9 @@ def _name(identifier: str) -> str:
     return f"{accent}{{{body}}}" if accent else body
 
 
-def latex_number(value: float) -> str:
-    """Six significant digits; powers of ten as ``\\cdot 10^{-5}``."""
-    value = float(value)
-    if value == 0.0:
-        return "0"
-    text = f"{value:.6g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        return rf"{mantissa} \cdot 10^{{{int(exponent)}}}"
-    return text
+def latex_value(value: float) -> str:
+    """A number of the trace: six significant digits (a signed zero shows as 0)."""
+    return latex_number(float(value) + 0.0, 6)
 
 
 def _tokens_to_latex(tokens: list[str]) -> str:
@@ -78,7 +72,7 @@ def _tokens_to_latex(tokens: list[str]) -> str:
         elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", token):
             pieces.append(_name(token))
         elif re.fullmatch(r"\d.*", token):
-            pieces.append(latex_number(float(token)) if "e" in token else token)
+            pieces.append(latex_value(float(token)) if "e" in token else token)
         elif token == "/" and pieces and _ATOM.fullmatch(tokens[index - 1]) \
                 and index + 1 < len(tokens) and _ATOM.fullmatch(tokens[index + 1]):
             # a / b between two names or numbers: a fraction, as written by hand
@@ -116,24 +110,24 @@ def _aligned(rows: list[str]) -> str:
     return r"\begin{aligned}" + r" \\[3pt] ".join(rows) + r"\end{aligned}"
 
 
-def forward_trace_latex(expression: Expression, sweep: ForwardSweep) -> str:
+def forward_trace_latex(expression: Program, sweep: ForwardSweep) -> str:
     """Two aligned columns: each step with its value, and its tangent rule with its value."""
     rows = []
     for name in expression.used_variables:
-        rows.append(rf"{_name(name)} &= {latex_number(sweep.point[name])} &\qquad "
-                    rf"{_name(_dot(name))} &= {latex_number(sweep.input_tangents[name])}")
+        rows.append(rf"{_name(name)} &= {latex_value(sweep.point[name])} &\qquad "
+                    rf"{_name(_dot(name))} &= {latex_value(sweep.input_tangents[name])}")
     for instruction, value, tangent in zip(expression.instructions, sweep.values,
                                            sweep.tangents, strict=True):
         definition = to_latex(instruction.definition(_code_name))
         rule = to_latex(tangent_text(instruction, dot=_dot, name_of=_code_name))
         rows.append(
-            rf"{_name(instruction.name)} &= {definition} = \mathbf{{{latex_number(value)}}} &\qquad "
+            rf"{_name(instruction.name)} &= {definition} = \mathbf{{{latex_value(value)}}} &\qquad "
             rf"{_name(_dot(instruction.name))} &= {rule} = "
-            rf"\mathbf{{{latex_number(tangent)}}}")
+            rf"\mathbf{{{latex_value(tangent)}}}")
     return _aligned(rows)
 
 
-def reverse_trace_latex(expression: Expression, sweep: ReverseSweep) -> str:
+def reverse_trace_latex(expression: Program, sweep: ReverseSweep) -> str:
     """The adjoint sweep from the output back to the inputs, each rule with its value."""
     rows = []
     output = expression.output
@@ -145,10 +139,10 @@ def reverse_trace_latex(expression: Expression, sweep: ReverseSweep) -> str:
         else:
             terms = adjoint_terms(expression.instructions, name, bar=_bar, name_of=_code_name)
             rule = to_latex(combine_terms(terms, factor_first=True))
-        rows.append(rf"{_name(_bar(name))} &= {rule} = \mathbf{{{latex_number(adjoint)}}}")
+        rows.append(rf"{_name(_bar(name))} &= {rule} = \mathbf{{{latex_value(adjoint)}}}")
     for name in expression.used_variables:
         terms = adjoint_terms(expression.instructions, name, bar=_bar, name_of=_code_name)
         rule = to_latex(combine_terms(terms, factor_first=True)) if terms else "1"
         rows.append(rf"{_name(_bar(name))} &= {rule} = "
-                    rf"\mathbf{{{latex_number(sweep.gradient[name])}}}")
+                    rf"\mathbf{{{latex_value(sweep.gradient[name])}}}")
     return _aligned(rows)

@@ -23,8 +23,8 @@ from gmm_core.autodiff import (
 )
 from gmm_core.autodiff.expression import MAX_LENGTH
 
-# The methods import these lazily; importing them here keeps module loading (which runs `exec`
-# on the modules' own code) out of the test that forbids exec.
+# Every module of the package is loaded here, before the test that forbids exec (module loading
+# runs `exec` on the modules' own code); there are no lazy imports left, this only makes sure.
 importlib.import_module("gmm_core.autodiff.codegen")
 importlib.import_module("gmm_core.autodiff.graph")
 importlib.import_module("gmm_core.autodiff.sweeps")

@@ -85,44 +85,44 @@ def test_the_page_shows_seven_sections_without_errors(page):
     ("power", r"= 9 + 6\,\varepsilon"),
 ])
 def test_the_dual_calculator_applies_each_operation(page, operation, expected):
-    _by_key(page.selectbox, "ad_calc_op").select(operation)
+    _by_key(page.selectbox, "ad.calc_op").select(operation)
     _rerun(page)
     assert expected in _latex(page)
 
 
 def test_the_calculator_inputs_feed_the_result(page):
-    _by_key(page.number_input, "ad_calc_a").set_value(4.0)
-    _by_key(page.number_input, "ad_calc_b").set_value(2.0)
-    _by_key(page.number_input, "ad_calc_c").set_value(5.0)
-    _by_key(page.number_input, "ad_calc_d").set_value(1.0)
+    _by_key(page.number_input, "ad.calc_a").set_value(4.0)
+    _by_key(page.number_input, "ad.calc_b").set_value(2.0)
+    _by_key(page.number_input, "ad.calc_c").set_value(5.0)
+    _by_key(page.number_input, "ad.calc_d").set_value(1.0)
     _rerun(page)
     assert r"= 20 + 14\,\varepsilon" in _latex(page)  # (4 + 2ε)(5 + ε) = 20 + 14ε
 
 
 def test_the_calculator_raises_negative_numbers_to_plain_powers(page):
-    _by_key(page.selectbox, "ad_calc_op").select("power")
-    _by_key(page.number_input, "ad_calc_a").set_value(-2.0)
-    _by_key(page.number_input, "ad_calc_c").set_value(3.0)
+    _by_key(page.selectbox, "ad.calc_op").select("power")
+    _by_key(page.number_input, "ad.calc_a").set_value(-2.0)
+    _by_key(page.number_input, "ad.calc_c").set_value(3.0)
     _rerun(page)
     assert r"= -8 + 12\,\varepsilon" in _latex(page)  # d = 0: (-2 + ε)³ = -8 + 12ε
-    _by_key(page.number_input, "ad_calc_d").set_value(1.0)
+    _by_key(page.number_input, "ad.calc_d").set_value(1.0)
     _rerun(page)
     assert any("not a real number" in w.value for w in page.warning)  # needs log(-2)
 
 
 def test_the_calculator_warns_instead_of_dividing_by_zero(page):
-    _by_key(page.selectbox, "ad_calc_op").select("÷")
-    _by_key(page.number_input, "ad_calc_c").set_value(0.0)
+    _by_key(page.selectbox, "ad.calc_op").select("÷")
+    _by_key(page.number_input, "ad.calc_c").set_value(0.0)
     _rerun(page)
     assert any("not a real number" in w.value for w in page.warning)
 
 
 def test_a_function_on_a_dual_number_gives_value_and_slope(page):
-    _by_key(page.text_input, "ad_poly_formula").set_value("x**2 + sin(x)")
-    _by_key(page.number_input, "ad_poly_a").set_value(0.0)
+    _by_key(page.text_input, "ad.poly_formula").set_value("x**2 + sin(x)")
+    _by_key(page.number_input, "ad.poly_a").set_value(0.0)
     _rerun(page)
     assert r"f(0 + \varepsilon) = 0 + 1\,\varepsilon" in _latex(page)
-    tangent = _chart(page, "ad_tangent_chart")
+    tangent = _chart(page, "ad.tangent_chart")
     assert "slope f′(a) = 1" in tangent["data"][1]["name"]
     table = _table(page, "ε part f′(a)")
     assert list(table["function"])[:2] == ["sin(a + ε)", "cos(a + ε)"]
@@ -131,7 +131,7 @@ def test_a_function_on_a_dual_number_gives_value_and_slope(page):
 
 
 def test_a_refused_formula_shows_an_error_and_the_rest_still_works(page):
-    _by_key(page.text_input, "ad_poly_formula").set_value("__import__('os')")
+    _by_key(page.text_input, "ad.poly_formula").set_value("__import__('os')")
     _rerun(page)
     assert any("cannot appear in a formula" in message for message in _errors(page))
     assert len(page.get("graphviz_chart")) == 2  # the other sections are unaffected
@@ -152,10 +152,10 @@ def test_forward_mode_of_the_lecture_example(page):
 
 
 def test_point_and_seed_change_the_forward_sweep(page):
-    _by_key(page.number_input, "ad_x1").set_value(0.0)
-    _by_key(page.number_input, "ad_x2").set_value(5.0)
-    _by_key(page.number_input, "ad_seed1").set_value(0.0)
-    _by_key(page.number_input, "ad_seed2").set_value(2.0)
+    _by_key(page.number_input, "ad.x1").set_value(0.0)
+    _by_key(page.number_input, "ad.x2").set_value(5.0)
+    _by_key(page.number_input, "ad.seed1").set_value(0.0)
+    _by_key(page.number_input, "ad.seed2").set_value(2.0)
     _rerun(page)
     # f = x1·x2 + sin x1 at (0, 5) along (0, 2): ∂f/∂x2 · 2 = x1 · 2 = 0
     assert r"\dot f = \nabla f\cdot\dot x = 0$" in _markdown(page)
@@ -173,7 +173,7 @@ def test_reverse_mode_gives_the_whole_gradient(page):
 
 
 def test_a_new_formula_reaches_both_modes(page):
-    _by_key(page.text_input, "ad_formula").set_value("exp(x1) * x2**2")
+    _by_key(page.text_input, "ad.formula").set_value("exp(x1) * x2**2")
     _rerun(page)
     latex = _latex(page)
     assert r"w_{1} &= \exp(x_{1})" in latex and r"\bar{x}_{2}" in latex
@@ -187,14 +187,14 @@ def test_a_new_formula_reaches_both_modes(page):
     ("9**9**9**9", "387420489"),
 ])
 def test_refused_formulas_in_forward_mode(page, formula, fragment):
-    _by_key(page.text_input, "ad_formula").set_value(formula)
+    _by_key(page.text_input, "ad.formula").set_value(formula)
     _rerun(page)
     assert any(fragment in message for message in _errors(page))
     assert any("Forward mode tab first" in w.value for w in page.warning)
 
 
 def test_evaluation_trouble_is_reported(page):
-    _by_key(page.text_input, "ad_formula").set_value("log(x1 - 2) + x2")
+    _by_key(page.text_input, "ad.formula").set_value("log(x1 - 2) + x2")
     _rerun(page)
     assert any("log of a number that is not positive" in m for m in _errors(page))
 
@@ -203,23 +203,23 @@ def test_evaluation_trouble_is_reported(page):
 
 
 def test_the_finite_difference_chart_and_its_inputs(page):
-    figure = _chart(page, "ad_fd_chart")
+    figure = _chart(page, "ad.fd_chart")
     names = [trace["name"] for trace in figure["data"]]
     assert names[0].startswith("forward difference") and names[1].startswith("central")
     assert "error 0" in names[2]
     assert figure["layout"]["xaxis"]["type"] == "log"
-    _by_key(page.text_input, "ad_fd_formula").set_value("sin(x)")
-    _by_key(page.number_input, "ad_fd_x").set_value(0.5)
+    _by_key(page.text_input, "ad.fd_formula").set_value("sin(x)")
+    _by_key(page.number_input, "ad.fd_x").set_value(0.5)
     _rerun(page)
-    figure = _chart(page, "ad_fd_chart")
+    figure = _chart(page, "ad.fd_chart")
     assert "sin(x) at x = 0.5" in figure["layout"]["title"]["text"]
     exact = [m for m in page.metric if m.label == "exact f′(x)"][0]
     assert exact.value == f"{math.cos(0.5):.6g}"
 
 
 def test_finite_differences_refuse_a_bad_point(page):
-    _by_key(page.text_input, "ad_fd_formula").set_value("log(x)")
-    _by_key(page.number_input, "ad_fd_x").set_value(-1.0)
+    _by_key(page.text_input, "ad.fd_formula").set_value("log(x)")
+    _by_key(page.number_input, "ad.fd_x").set_value(-1.0)
     _rerun(page)
     assert any("log of a number that is not positive" in m for m in _errors(page))
 
@@ -230,32 +230,32 @@ def test_finite_differences_refuse_a_bad_point(page):
 def test_newton_steps_and_start_over(page):
     assert list(_table(page, "xₙ")["xₙ"]) == ["3", "2.36"]  # x₀ and the x₁ it leads to
     for _ in range(5):
-        _by_key(page.button, "ad_newton_step").click()
+        _by_key(page.button, "ad.newton_step").click()
         _rerun(page)
     table = _table(page, "xₙ")
     assert len(table) >= 5
     assert float(table["xₙ"].iloc[-1]) == pytest.approx(2.0945514815423265, rel=1e-9)
-    figure = _chart(page, "ad_newton_chart")
+    figure = _chart(page, "ad.newton_chart")
     assert sum(trace.get("name") == "tangent line (slope from ε)" for trace in figure["data"]) \
         >= 4
-    _by_key(page.button, "ad_newton_reset").click()
+    _by_key(page.button, "ad.newton_reset").click()
     _rerun(page)
     assert len(_table(page, "xₙ")) == 2
 
 
 def test_newton_converges_and_says_so(page):
-    _by_key(page.text_input, "ad_newton_formula").set_value("x**2 - 4")
-    _by_key(page.number_input, "ad_newton_x0").set_value(3.0)
+    _by_key(page.text_input, "ad.newton_formula").set_value("x**2 - 4")
+    _by_key(page.number_input, "ad.newton_x0").set_value(3.0)
     _rerun(page)
     for _ in range(8):
-        _by_key(page.button, "ad_newton_step").click()
+        _by_key(page.button, "ad.newton_step").click()
         _rerun(page)
     assert any("converged" in s.value for s in page.success)
 
 
 def test_newton_reports_a_flat_tangent(page):
-    _by_key(page.text_input, "ad_newton_formula").set_value("x**2 + 1")
-    _by_key(page.number_input, "ad_newton_x0").set_value(0.0)
+    _by_key(page.text_input, "ad.newton_formula").set_value("x**2 + 1")
+    _by_key(page.number_input, "ad.newton_x0").set_value(0.0)
     _rerun(page)
     assert any("horizontal" in w.value for w in page.warning)
 
@@ -264,13 +264,13 @@ def test_newton_reports_a_flat_tangent(page):
 
 
 def test_jacobian_sweeps_fill_columns_and_rows(page):
-    forward = _chart(page, "ad_jac_forward_chart")
+    forward = _chart(page, "ad.jac_forward_chart")
     assert forward["layout"]["title"]["text"] == "Forward mode: 3 of 3 sweeps"
-    _by_key(page.slider, "ad_jac_forward").set_value(1)
-    _by_key(page.slider, "ad_jac_reverse").set_value(1)
+    _by_key(page.slider, "ad.jac_forward").set_value(1)
+    _by_key(page.slider, "ad.jac_reverse").set_value(1)
     _rerun(page)
-    forward = _chart(page, "ad_jac_forward_chart")
-    reverse = _chart(page, "ad_jac_reverse_chart")
+    forward = _chart(page, "ad.jac_forward_chart")
+    reverse = _chart(page, "ad.jac_reverse_chart")
     forward_text = forward["data"][0]["text"]
     reverse_text = reverse["data"][0]["text"][::-1]  # the heatmap lists the last row first
     assert all(row[0] != "?" and row[1] == "?" for row in forward_text)
@@ -280,12 +280,12 @@ def test_jacobian_sweeps_fill_columns_and_rows(page):
 
 
 def test_jacobian_inputs_components_and_point(page):
-    _by_key(page.text_input, "ad_jac_inputs").set_value("a, b")
-    _by_key(page.text_area, "ad_jac_formulas").set_value("a*b\na+b\na-b\nexp(a)")
+    _by_key(page.text_input, "ad.jac_inputs").set_value("a, b")
+    _by_key(page.text_area, "ad.jac_formulas").set_value("a*b\na+b\na-b\nexp(a)")
     _rerun(page)
-    _by_key(page.number_input, "ad_jac_point_a").set_value(2.0)
+    _by_key(page.number_input, "ad.jac_point.a").set_value(2.0)
     _rerun(page)
-    forward = _chart(page, "ad_jac_forward_chart")
+    forward = _chart(page, "ad.jac_forward_chart")
     assert forward["data"][0]["x"] == ["a", "b"]
     assert forward["data"][0]["y"] == ["F4", "F3", "F2", "F1"]
     assert forward["data"][0]["text"][-1] == ["1.5", "2"]  # ∂(ab) = (b, a) at (2, 1.5)
@@ -293,13 +293,13 @@ def test_jacobian_inputs_components_and_point(page):
 
 
 def test_jacobian_bad_components_are_reported(page):
-    _by_key(page.text_area, "ad_jac_formulas").set_value("x1\nopen(x2)")
+    _by_key(page.text_area, "ad.jac_formulas").set_value("x1\nopen(x2)")
     _rerun(page)
     assert any(m.startswith("Component F2: Unknown function 'open'") for m in _errors(page))
-    _by_key(page.text_area, "ad_jac_formulas").set_value("  \n ")
+    _by_key(page.text_area, "ad.jac_formulas").set_value("  \n ")
     _rerun(page)
     assert any("at least one component" in m for m in _errors(page))
-    _by_key(page.text_input, "ad_jac_inputs").set_value("x1, 2y")
+    _by_key(page.text_input, "ad.jac_inputs").set_value("x1, 2y")
     _rerun(page)
     assert any(m.startswith("'2y' cannot be a variable name") for m in _errors(page))
 
@@ -312,7 +312,7 @@ def test_the_three_gradients_agree_on_the_page(page):
     assert len(table) == 3
     for _, row in table.iterrows():
         assert row["forward AD (vector duals)"][:12] == row["closed form Σᵢ rᵢₖ Σₖ⁻¹(xᵢ − μₖ)"][:12]
-    race = _chart(page, "ad_em_race_chart")
+    race = _chart(page, "ad.em_race_chart")
     assert [trace["name"] for trace in race["data"]] == ["EM", "gradient ascent (η = 10)"]
     em_curve, ascent_curve = (_numbers(trace["y"]) for trace in race["data"])
     assert len(em_curve) == len(ascent_curve) == 31  # start + 30 iterations each
@@ -320,34 +320,34 @@ def test_the_three_gradients_agree_on_the_page(page):
 
 
 @pytest.mark.parametrize(("key", "value"), [
-    ("ad_em_data", "faithful"), ("ad_em_k", 2), ("ad_em_cov", "full"), ("ad_em_seed", 3),
-    ("ad_em_rate", 0.3), ("ad_em_iterations", 10), ("ad_em_means_only", False),
+    ("ad.em_data", "faithful"), ("ad.em_k", 2), ("ad.em_cov", "full"), ("ad.em_seed", 3),
+    ("ad.em_rate", 0.3), ("ad.em_iterations", 10), ("ad.em_means_only", False),
 ])
 def test_every_section_7_control_changes_the_race(page, key, value):
-    before = _chart(page, "ad_em_race_chart")
-    before_paths = _chart(page, "ad_em_paths_chart")
+    before = _chart(page, "ad.em_race_chart")
+    before_paths = _chart(page, "ad.em_paths_chart")
     widgets = [w for kind in ("selectbox", "slider", "number_input", "checkbox", "select_slider")
                for w in page.get(kind) if w.key == key]
     (widget,) = widgets
     widget.set_value(value)
     _rerun(page)
-    after = _chart(page, "ad_em_race_chart")
-    after_paths = _chart(page, "ad_em_paths_chart")
+    after = _chart(page, "ad.em_race_chart")
+    after_paths = _chart(page, "ad.em_paths_chart")
     assert (before, before_paths) != (after, after_paths)
     assert not _errors(page)
 
 
 def test_a_huge_learning_rate_gives_a_warning_not_a_crash(page):
-    (rate,) = [w for w in page.get("select_slider") if w.key == "ad_em_rate"]
+    (rate,) = [w for w in page.get("select_slider") if w.key == "ad.em_rate"]
     rate.set_value(300.0)
-    _by_key(page.selectbox, "ad_em_cov").select("full")
+    _by_key(page.selectbox, "ad.em_cov").select("full")
     _rerun(page)
     assert not _errors(page)
 
 
 def test_a_long_symbolic_derivative_is_counted_not_printed(page):
     # expression swell: the derivative in x2 is much longer than the formula
-    _by_key(page.text_input, "ad_formula").set_value("exp(sin(x1*x2))**3/(1 + x2**2)**2")
+    _by_key(page.text_input, "ad.formula").set_value("exp(sin(x1*x2))**3/(1 + x2**2)**2")
     _rerun(page)
     assert "a formula of" in _markdown(page) and "characters" in _markdown(page)
     assert not _errors(page)

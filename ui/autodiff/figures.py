@@ -16,7 +16,8 @@ from gmm_core.autodiff.expression import Expression
 from gmm_core.autodiff.lessons import MACHINE_EPSILON, FiniteDifferenceStudy, NewtonStep
 from gmm_core.autodiff.rules import adjoint_terms, barred, combine_terms, dotted, tangent_text
 from gmm_core.autodiff.sweeps import ForwardSweep, ReverseSweep
-from ui.figures_common import component_hex, component_rgba
+from ui.figures import component_hex
+from ui.kit.text import number, subscript
 
 FONT_SIZE = 17
 AD_COLOUR = "#009E73"
@@ -25,14 +26,6 @@ CENTRAL_COLOUR = "#E69F00"
 EM_COLOUR = "#0072B2"
 GRADIENT_COLOUR = "#D55E00"
 CURVE_COLOUR = "#1f2937"
-
-
-def number(value: float) -> str:
-    """Six significant digits, the precision of a lecture table."""
-    value = float(value)
-    if value == 0.0:
-        return "0"
-    return f"{value:.6g}"
 
 
 def _layout(title: str, height: int = 480, **extra) -> dict:
@@ -220,7 +213,7 @@ def newton_figure(grid: np.ndarray, values: np.ndarray, steps: Sequence[NewtonSt
                 "type": "scatter", "x": [step.x, step.next_x], "y": [step.value, 0.0],
                 "mode": "lines", "showlegend": latest, "name": "tangent line (slope from ε)",
                 "line": {"color": colour, "width": 3 if latest else 2},
-                "hovertemplate": f"tangent at x{_subscript(index)}: slope {number(step.slope)}"
+                "hovertemplate": f"tangent at x{subscript(index)}: slope {number(step.slope)}"
                                  "<extra></extra>",
             })
             traces.append({"type": "scatter", "x": [step.x, step.x], "y": [0.0, step.value],
@@ -229,7 +222,7 @@ def newton_figure(grid: np.ndarray, values: np.ndarray, steps: Sequence[NewtonSt
     xs = [s.x for s in steps]
     traces.append({
         "type": "scatter", "x": xs, "y": [s.value for s in steps], "mode": "markers+text",
-        "name": "iterates x₀, x₁, …", "text": [f"x{_subscript(i)}" for i in range(len(xs))],
+        "name": "iterates x₀, x₁, …", "text": [f"x{subscript(i)}" for i in range(len(xs))],
         "textposition": "top center", "textfont": {"size": FONT_SIZE},
         "marker": {"size": 12, "color": FORWARD_COLOUR},
     })
@@ -242,10 +235,6 @@ def newton_figure(grid: np.ndarray, values: np.ndarray, steps: Sequence[NewtonSt
                      yaxis={"title": {"text": "f(x)"}, "range": [low - pad, high + pad],
                             "zeroline": True, "zerolinewidth": 2, "zerolinecolor": "#6b7280"})
     return go.Figure({"data": traces, "layout": layout})
-
-
-def _subscript(number_: int) -> str:
-    return str(number_).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
 # -- section 6: Jacobians --------------------------------------------------------------------------
@@ -311,7 +300,7 @@ def mean_paths_figure(X: np.ndarray, em_means: np.ndarray, gradient_means: np.nd
     for k, outline in enumerate(ellipses):
         traces.append({"type": "scatter", "x": outline[:, 0], "y": outline[:, 1],
                        "mode": "lines", "showlegend": False, "hoverinfo": "skip",
-                       "line": {"color": component_rgba(k, 0.35), "width": 2}})
+                       "opacity": 0.35, "line": {"color": component_hex(k), "width": 2}})
     n_components = em_means.shape[1]
     for k in range(n_components):
         colour = component_hex(k)
