@@ -57,7 +57,7 @@ X = np.concatenate([sheared, round_blob + np.array([6.0, -8.0])])
 # Fisher's iris flowers: two of the four measurements.
 iris = load_iris()
 columns = {columns}
-X = iris.data[:, [iris.feature_names.index(column) for column in columns]]
+X = np.column_stack([iris.data[:, iris.feature_names.index(column)] for column in columns])
 """),
 }
 

@@ -64,6 +64,12 @@ def e_step(X, pi, mu, Sigma, covariance_type):
     return r, log_p_x.sum()
 
 
+def smallest_variance(Sigma, covariance_type, K, D):
+    """The smallest variance in any direction of each component (eigenvalues of Σ_k): (K,)."""
+    return np.array([np.linalg.eigvalsh(c)[0]
+                     for c in full_covariances(Sigma, covariance_type, K, D)])
+
+
 def log_likelihood(X, pi, mu, Sigma, covariance_type):
     """ℓ(θ) = Σ_i log Σ_k π_k N(x_i | μ_k, Σ_k); +∞ once a component has collapsed."""
     try:
@@ -98,6 +104,8 @@ def m_step(X, r, covariance_type, reg_covar):
 _RUN_CODE = '''\
 pi, mu, Sigma = weights_init.copy(), means_init.copy(), covariances_init.copy()
 r = None  # no responsibilities before the first E-step
+# The app's rule for a component that has shrunk onto a point (only possible when λ ≈ 0).
+collapse_floor = 1e-10 * X.var(axis=0).mean()
 log_likelihoods = [log_likelihood(X, pi, mu, Sigma, covariance_type)]  # half-step 0: the start
 for half_step in range(1, n_half_steps + 1):
     if half_step % 2 == 1:  # odd half-steps are E-steps: recolour the points
@@ -106,6 +114,12 @@ for half_step in range(1, n_half_steps + 1):
     else:                   # even half-steps are M-steps: move the components
         pi, mu, Sigma = m_step(X, r, covariance_type, reg_covar)
         log_likelihoods.append(log_likelihood(X, pi, mu, Sigma, covariance_type))
+        if (reg_covar <= collapse_floor
+                and smallest_variance(Sigma, covariance_type, *mu.shape).min() <= collapse_floor):
+            print(f"half-step {half_step}: a component has collapsed onto a point (its variance"
+                  " is about 0), so ℓ can grow without bound; EM stops here, as in the app. "
+                  "Its last numbers are round-off and may differ from the app's.")
+            break
 
 print(f"after {n_half_steps} half-steps ({n_half_steps // 2} EM iterations):")
 for k in range(len(pi)):
