@@ -50,7 +50,7 @@ def stepper_time(n_points: int, clicks: int) -> float:
     app.query_params.update({"dataset": "blobs", "n": str(n_points), "k": "5", "seed": "1",
                              "tol": "1e-12", "iter": "1000"})
     app.run()
-    return median_run_time(app, lambda a: a.button(key="em2d.iterate").click(), clicks)
+    return median_run_time(app, lambda a: a.button(key="em2d.step_button.main.iterate").click(), clicks)
 
 
 def reference_time(n_points: int, clicks: int) -> float:

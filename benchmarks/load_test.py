@@ -72,8 +72,8 @@ from tests.browser.harness import (  # noqa: E402
     chromium_problem,
     streamlit_server,
 )
-from ui import links  # noqa: E402
-from ui.controls import stepper_page  # noqa: E402
+from ui.kit import view_settings as links  # noqa: E402
+from ui.stepper.page import stepper_page  # noqa: E402
 
 MAX_SESSIONS = 60
 MAX_SECONDS = 300

@@ -100,7 +100,7 @@ from benchmarks.load_test import (  # noqa: E402
     server_rss_mb,
 )
 from tests.browser.harness import streamlit_server  # noqa: E402
-from ui import links  # noqa: E402
+from ui.kit import view_settings as links  # noqa: E402
 
 MAX_SESSIONS = 300
 MAX_SECONDS = 300

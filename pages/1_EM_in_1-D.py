@@ -8,17 +8,19 @@ numbers and the formulas of the current half-step; the link to this view; the co
 
 import streamlit as st
 
-from ui import controls, stepper
+from ui import pages
+from ui.kit.display import start_page
+from ui.stepper.lessons import lesson_buttons
+from ui.stepper.page import stepper_page
+from ui.stepper.sidebar import current_run, sidebar
+from ui.stepper.view import main_view
 
-st.set_page_config(page_title="EM in 1-D", page_icon="📈", layout="wide")
-st.title("EM in 1-D: a mixture of Gaussians on a line")
+start_page(pages.EM_1D, title="EM in 1-D: a mixture of Gaussians on a line")
 
-page = controls.stepper_page(n_features=1)
-setup = controls.sidebar(page, lessons=stepper.lesson_buttons)
-if setup is None:
-    st.stop()
-run = controls.current_run(page, setup)
+page = stepper_page(n_features=1)
+setup = sidebar(page, lessons=lesson_buttons)
+run = None if setup is None else current_run(page, setup)
 if run is None:
     st.stop()
 
-stepper.main_view(page, setup, run)
+main_view(page, setup, run)

@@ -8,17 +8,19 @@ the link to this view; the collapse lesson and the textbook example.
 
 import streamlit as st
 
-from ui import controls, stepper
+from ui import pages
+from ui.kit.display import start_page
+from ui.stepper.lessons import lesson_buttons
+from ui.stepper.page import stepper_page
+from ui.stepper.sidebar import current_run, sidebar
+from ui.stepper.view import main_view
 
-st.set_page_config(page_title="EM in 2-D", page_icon="🎯", layout="wide")
-st.title("EM in 2-D: Gaussian mixtures, one half-step at a time")
+start_page(pages.EM_2D, title="EM in 2-D: Gaussian mixtures, one half-step at a time")
 
-page = controls.stepper_page(n_features=2)
-setup = controls.sidebar(page, lessons=stepper.lesson_buttons)
-if setup is None:
-    st.stop()
-run = controls.current_run(page, setup)
+page = stepper_page(n_features=2)
+setup = sidebar(page, lessons=lesson_buttons)
+run = None if setup is None else current_run(page, setup)
 if run is None:
     st.stop()
 
-stepper.main_view(page, setup, run)
+main_view(page, setup, run)

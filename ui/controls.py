@@ -24,7 +24,7 @@ from gmm_core import datasets, generative
 from gmm_core.initialisation import INIT_DESCRIPTIONS
 from ui import links, state
 from ui.links import LinkSpec, ViewSettings
-from ui.means_picker import means_picker
+from ui.stepper.means_picker import means_picker
 
 DEFAULT_DATASETS = {1: "tutorial-1d", 2: "tutorial-2d"}
 BLOB_DATASETS = {1: "blobs-1d", 2: "blobs"}

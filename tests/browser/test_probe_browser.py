@@ -21,7 +21,7 @@ from tests.browser.harness import (
     screenshot,
     wait_for_rerun,
 )
-from ui.click_grid import click_grid
+from ui.figures.click_grid import click_grid
 
 MAIN_CHART = '[data-testid="stMainBlockContainer"] [data-testid="stPlotlyChart"]'
 NUMBER = re.compile(r"[-−]?\d+(?:\.\d+)?")

@@ -14,12 +14,13 @@ from gmm_core.datasets import Dataset
 from gmm_core.generative import MixtureSpec
 from ui.figures.common import component_hex
 from ui.kit import links as kit_links
+from ui.kit.text import subscript
 from ui.mixture_model import links
 from ui.mixture_model.state import DEFAULT_N, DEFAULT_SEED, STATE
 
 # (field of ComponentSpec, slider label, step); the ranges are the spec's own bounds.
 COMPONENT_FIELDS = (
-    ("weight", "weight φ (relative)", 0.05),
+    ("weight", "weight π (relative)", 0.05),
     ("mean_x", "mean x", 0.5),
     ("mean_y", "mean y", 0.5),
     ("std_x", "std x", 0.1),
@@ -140,7 +141,7 @@ def mixture_controls() -> MixtureSpec:
         # Only reachable if the sliders and the spec's bounds ever disagree.
         st.error(f"This mixture cannot be used: {problem}. Load a preset to start again.")
         spec = DEFAULT_SPEC
-    weights = ", ".join(f"φ{k + 1} = {w:.2f}" for k, w in enumerate(spec.weights))
+    weights = ", ".join(f"π{subscript(k + 1)} = {w:.2f}" for k, w in enumerate(spec.weights))
     st.caption(f"The weights, normalised to sum to 1: {weights}.")
     return spec
 

@@ -3,14 +3,11 @@
 - ``graphical_model_dot``: the plate diagram of the mixture model;
 - ``sampling_figure`` and ``draw_counts_figure``: the generative story, point by point;
 - ``supervised_figure``: the closed-form estimates with the labels known;
-- ``surface_figure``: the means-only log-likelihood over (mu_1, mu_2) with EM's path on it.
 
 Component k has the colour ``component_hex(k)`` here as on every other page.
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
@@ -36,30 +33,30 @@ def graphical_model_dot(observed_fill: str = "#9E9E9E") -> str:
     """The mixture model as a plate diagram in Graphviz DOT.
 
     Random variables are circles, parameters squares (as in the textbook's figure). The plate
-    "i = 1..N" holds the latent z(i) and the observed x(i) (shaded: it is the only thing we
-    see); the weights phi sit outside, the means mu and covariances Sigma in a plate
-    "j = 1..K". Edges: phi -> z(i), z(i) -> x(i), mu -> x(i), Sigma -> x(i).
+    "i = 1..N" holds the latent z_i and the observed x_i (shaded: it is the only thing we
+    see); the weights pi sit outside, the means mu_k and covariances Sigma_k in a plate
+    "k = 1..K". Edges: pi -> z_i, z_i -> x_i, mu_k -> x_i, Sigma_k -> x_i.
     """
     return f"""digraph mixture_model {{
     rankdir=LR;
     bgcolor="transparent";
     node [fontname="Helvetica", fontsize=18];
     edge [penwidth=1.6, arrowsize=0.9];
-    phi [label="φ", shape=box, style=rounded, tooltip="mixing weights φ_1..φ_K"];
+    pi [label="π", shape=box, style=rounded, tooltip="mixing weights π_1..π_K"];
     subgraph cluster_components {{
-        label="j = 1..K"; labeljust=r; labelloc=b; fontname="Helvetica"; fontsize=14;
+        label="k = 1..K"; labeljust=r; labelloc=b; fontname="Helvetica"; fontsize=14;
         style=rounded; color="#555555";
-        mu [label="μ(j)", shape=box, style=rounded, tooltip="component means"];
-        sigma [label="Σ(j)", shape=box, style=rounded, tooltip="component covariances"];
+        mu [label="μₖ", shape=box, style=rounded, tooltip="component means μ_k"];
+        sigma [label="Σₖ", shape=box, style=rounded, tooltip="component covariances Σ_k"];
     }}
     subgraph cluster_plate {{
         label="i = 1..N"; labeljust=r; labelloc=b; fontname="Helvetica"; fontsize=14;
         style=rounded; color="#555555";
-        z [label="z(i)", shape=circle, tooltip="latent: which component produced x(i)"];
-        x [label="x(i)", shape=circle, style=filled, fillcolor="{observed_fill}",
-           tooltip="observed data point"];
+        z [label="zᵢ", shape=circle, tooltip="latent: which component produced x_i"];
+        x [label="xᵢ", shape=circle, style=filled, fillcolor="{observed_fill}",
+           tooltip="observed data point x_i"];
     }}
-    phi -> z;
+    pi -> z;
     z -> x;
     mu -> x;
     sigma -> x;
@@ -151,7 +148,7 @@ def sampling_figure(X: np.ndarray, labels: np.ndarray, n_revealed: int, params: 
 
 def draw_counts_figure(weights: np.ndarray, drawn_labels: np.ndarray, style: FigureStyle, *,
                        height: int = 300) -> go.Figure:
-    """The die behind z: each weight phi_k next to the fraction of draws so far that gave k.
+    """The die behind z: each weight pi_k next to the fraction of draws so far that gave k.
 
     weights: (K,) summing to 1; drawn_labels: (M,) components of the points drawn so far. The
     newest draw's bar is outlined in black.
@@ -163,12 +160,12 @@ def draw_counts_figure(weights: np.ndarray, drawn_labels: np.ndarray, style: Fig
     newest = int(drawn_labels[-1]) if len(drawn_labels) else -1
     outline = ["#111111" if k == newest else "rgba(0,0,0,0)" for k in range(n_components)]
     traces = [
-        {"type": "bar", "x": names, "y": weights, "name": "weight φₖ (set by you)",
+        {"type": "bar", "x": names, "y": weights, "name": "weight πₖ (set by you)",
          "marker": {"color": [component_rgba(k, 0.3) for k in range(n_components)],
                     "line": {"color": [component_hex(k) for k in range(n_components)],
                              "width": 2}},
          "text": [f"{w:.2f}" for w in weights], "textposition": "outside",
-         "hovertemplate": "φ<sub>%{x}</sub> = %{y:.3f}<extra></extra>"},
+         "hovertemplate": "π<sub>%{x}</sub> = %{y:.3f}<extra></extra>"},
         {"type": "bar", "x": names, "y": fractions,
          "name": f"fraction of the {len(drawn_labels)} draws",
          "marker": {"color": [component_hex(k) for k in range(n_components)],
@@ -180,7 +177,7 @@ def draw_counts_figure(weights: np.ndarray, drawn_labels: np.ndarray, style: Fig
     layout = base_layout(style, height=height)
     layout.update(
         barmode="group",
-        xaxis={"title": {"text": "component k (the value of z)"}, "type": "category"},
+        xaxis={"title": {"text": "component k (the value of zᵢ)"}, "type": "category"},
         yaxis={"title": {"text": "probability / fraction"}, "range": [0, 1.15]},
     )
     return make_figure({"data": traces, "layout": layout})
@@ -203,7 +200,7 @@ def supervised_figure(X: np.ndarray, labels: np.ndarray, estimates: SupervisedEs
         "y": X[:, 1].astype(np.float32), "mode": "markers", "name": "labelled data",
         "showlegend": False, "marker": _label_marker(labels, n_components, style),
         "customdata": (labels + 1).astype(np.uint8),
-        "hovertemplate": "(%{x:.3g}, %{y:.3g})<br>label z = %{customdata}<extra></extra>",
+        "hovertemplate": "(%{x:.3g}, %{y:.3g})<br>label zᵢ = %{customdata}<extra></extra>",
     }]
     true_covariances = full_covariances(true_params)
     for k in range(n_components):
@@ -241,7 +238,7 @@ def supervised_figure(X: np.ndarray, labels: np.ndarray, estimates: SupervisedEs
             "marker": {"symbol": "x", "size": style.marker_size * 2 + 8,
                        "color": component_hex(k), "line": {"color": "white", "width": 2}},
             "hovertemplate": (f"component {k + 1}: estimated mean (%{{x:.3g}}, %{{y:.3g}})"
-                              f"<br>φ̂ = {estimates.weights[k]:.3f}<extra></extra>"),
+                              f"<br>π̂ = {estimates.weights[k]:.3f}<extra></extra>"),
         })
     x_range, y_range = story_ranges(X, true_params)
     layout = base_layout(style)
@@ -252,116 +249,3 @@ def supervised_figure(X: np.ndarray, labels: np.ndarray, estimates: SupervisedEs
         hovermode="closest",
     )
     return make_figure({"data": traces, "layout": layout})
-
-
-# --- the means-only log-likelihood surface ----------------------------------------------------
-
-# Name of the invisible marker trace that turns a click on the surface into a starting point.
-CLICK_TRACE_NAME = "click to start EM here"
-
-
-def surface_colour_floor(surface: np.ndarray, n_samples: int) -> float:
-    """The lowest log-likelihood given its own colour; everything below shares the darkest.
-
-    The surface falls off quadratically far from the data; without a floor the whole
-    interesting region (both maxima and the ridge between them) would be one colour.
-    """
-    top = float(surface.max())
-    return max(float(surface.min()), top - max(30.0, 1.5 * n_samples))
-
-
-def surface_figure(grid: np.ndarray, surface: np.ndarray, path: np.ndarray, current: int,
-                   maxima: np.ndarray, style: FigureStyle, *, n_samples: int,
-                   click_stride: int = 4, height: int | None = None) -> go.Figure:
-    """The log-likelihood over (mu_1, mu_2) with EM's path up to half-step ``current``.
-
-    grid: (G,) values of mu on both axes; surface: (G, G) indexed [mu_2, mu_1] (see
-    ``means_only_surface``); path: (S, 2) the means at every half-step; current: index into
-    path; maxima: (2, 2) the two mirror-image maxima. The diagonal mu_1 = mu_2 is the mirror.
-    Every ``click_stride``-th grid point carries an invisible marker: clicking it selects it as
-    the start for EM.
-    """
-    floor = surface_colour_floor(surface, n_samples)
-    shown_path = path[: current + 1]
-    lowest, highest = float(grid[0]), float(grid[-1])
-    traces: list[dict] = [{
-        "type": "contour", "x": grid.astype(np.float32), "y": grid.astype(np.float32),
-        "z": np.maximum(surface, floor).astype(np.float32), "name": "log-likelihood",
-        "colorscale": "Viridis", "zmin": floor, "zmax": float(surface.max()),
-        "ncontours": 28, "contours": {"coloring": "heatmap", "showlines": True},
-        "line": {"width": 0.6, "color": "rgba(255,255,255,0.45)"},
-        "colorbar": {"title": {"text": "log-likelihood", "side": "right"}},
-        "hovertemplate": ("μ₁ = %{x:.2f}, μ₂ = %{y:.2f}<br>log-likelihood %{z:.2f}"
-                          "<extra></extra>"),
-    }, {
-        "type": "scatter", "x": [lowest, highest], "y": [lowest, highest], "mode": "lines",
-        "name": "μ₁ = μ₂ (the mirror: swap the labels)",
-        "line": {"color": "white", "width": 1.5, "dash": "dot"}, "hoverinfo": "skip",
-    }]
-    coarse = grid[::click_stride]
-    grid_mu1, grid_mu2 = np.meshgrid(coarse, coarse)
-    traces.append({
-        "type": "scatter", "x": grid_mu1.ravel().astype(np.float32),
-        "y": grid_mu2.ravel().astype(np.float32), "mode": "markers",
-        "name": CLICK_TRACE_NAME, "showlegend": False,
-        "marker": {"size": 10, "color": "rgba(0,0,0,0)"},
-        "customdata": surface[::click_stride, ::click_stride].ravel().astype(np.float32),
-        "hovertemplate": ("μ₁ = %{x:.2f}, μ₂ = %{y:.2f}<br>log-likelihood %{customdata:.2f}"
-                          "<br>click to start EM here<extra></extra>"),
-    })
-    traces.append({
-        "type": "scatter", "x": maxima[:, 0], "y": maxima[:, 1], "mode": "markers",
-        "name": "the two maxima (same height)",
-        "marker": {"symbol": "star", "size": style.marker_size * 2 + 12, "color": "#F0E442",
-                   "line": {"color": "#111111", "width": 1.5}},
-        "hovertemplate": "maximum at μ₁ = %{x:.3f}, μ₂ = %{y:.3f}<extra></extra>",
-    })
-    traces.append({
-        "type": "scatter", "x": shown_path[:, 0], "y": shown_path[:, 1],
-        "mode": "lines+markers", "name": "EM's path",
-        "line": {"color": "#D55E00", "width": style.line_width + 1},
-        "marker": {"size": style.marker_size, "color": "#D55E00",
-                   "line": {"color": "white", "width": 1}},
-        "customdata": np.arange(len(shown_path)),
-        "hovertemplate": ("half-step %{customdata}<br>μ₁ = %{x:.3f}, μ₂ = %{y:.3f}"
-                          "<extra></extra>"),
-    })
-    traces.append({
-        "type": "scatter", "x": [float(path[0, 0])], "y": [float(path[0, 1])],
-        "mode": "markers", "name": "start",
-        "marker": {"symbol": "circle", "size": style.marker_size * 2 + 6, "color": "white",
-                   "line": {"color": "#D55E00", "width": 3}},
-        "hovertemplate": "start μ₁ = %{x:.3f}, μ₂ = %{y:.3f}<extra></extra>",
-    })
-    now = shown_path[-1]
-    traces.append({
-        "type": "scatter", "x": [float(now[0])], "y": [float(now[1])], "mode": "markers",
-        "name": "now", "showlegend": False,
-        "marker": {"symbol": "diamond", "size": style.marker_size * 2 + 8, "color": "#D55E00",
-                   "line": {"color": "white", "width": 2}},
-        "hovertemplate": "now: μ₁ = %{x:.3f}, μ₂ = %{y:.3f}<extra></extra>",
-    })
-    layout = base_layout(style, height=height or style.height + 60)
-    layout.update(
-        xaxis={"title": {"text": "μ₁"}, "range": [lowest, highest], "zeroline": False,
-               "constrain": "domain"},
-        yaxis={"title": {"text": "μ₂"}, "range": [lowest, highest], "zeroline": False,
-               "scaleanchor": "x", "scaleratio": 1, "constrain": "domain"},
-        hovermode="closest",
-        clickmode="event+select",
-        dragmode="zoom",
-    )
-    return make_figure({"data": traces, "layout": layout})
-
-
-def path_to_table(path: np.ndarray, kinds: Sequence[str],
-                  log_likelihoods: Sequence[float]) -> dict[str, list]:
-    """The path as table columns: half-step, kind, mu_1, mu_2, log-likelihood (lists of S)."""
-    names = {"start": "start", "E": "E-step", "M": "M-step"}
-    return {
-        "half-step": list(range(len(path))),
-        "kind": [names.get(kind, kind) for kind in kinds],
-        "μ₁": [float(value) for value in path[:, 0]],
-        "μ₂": [float(value) for value in path[:, 1]],
-        "log-likelihood": [float(value) for value in log_likelihoods],
-    }

@@ -5,8 +5,9 @@ import pytest
 
 from gmm_core.em_run import EMRun
 from gmm_core.initialisation import initial_params
-from tests.stepper_helpers import (
+from tests.pages.stepper_helpers import (
     PAGE_2D,
+    STEP_BUTTONS,
     assert_clean,
     charts,
     click,
@@ -47,9 +48,9 @@ def test_opens_with_every_control():
     for label in ("E-step", "M-step", "EM iteration", "Run to convergence", "Back", "Reset",
                   "Play"):
         assert label in labels
-    assert app.button(key="em2d.e_step").disabled is False
-    assert app.button(key="em2d.m_step").disabled is True
-    assert app.button(key="em2d.back").disabled is True
+    assert app.button(key="em2d.step_button.main.e_step").disabled is False
+    assert app.button(key="em2d.step_button.main.m_step").disabled is True
+    assert app.button(key="em2d.step_button.main.back").disabled is True
     assert app.selectbox(key="em2d.cov").options == ["full (any ellipse)",
                                                      "tied (one shared ellipse)",
                                                      "diag (axis-aligned ellipses)",
@@ -90,8 +91,8 @@ def test_e_step_recolours_points_and_keeps_the_ellipses():
     percentages = decode(points["customdata"]).astype(int)
     assert percentages.shape[1] == 3
     assert np.all(np.abs(percentages.sum(axis=1) - 100) <= 2)
-    assert app.button(key="em2d.m_step").disabled is False
-    assert app.button(key="em2d.e_step").disabled is True
+    assert app.button(key="em2d.step_button.main.m_step").disabled is False
+    assert app.button(key="em2d.step_button.main.e_step").disabled is True
 
 
 def test_m_step_moves_the_ellipses_and_keeps_the_colours():
@@ -122,9 +123,7 @@ def test_run_to_convergence_back_and_reset():
     last = index(app, PAGE)
     assert last > 4
     for label in ("E-step", "M-step", "EM iteration", "Run to convergence"):
-        assert app.button(key=key(app, PAGE, {"E-step": "e_step", "M-step": "m_step",
-                                              "EM iteration": "iterate",
-                                              "Run to convergence": "converge"}[label])).disabled
+        assert app.button(key=key(app, PAGE, STEP_BUTTONS[label])).disabled
     assert "converged" in app.markdown[0].value or "converged" in texts(app.markdown)
     click(app, PAGE, "Back")
     assert index(app, PAGE) == last - 1
@@ -136,24 +135,24 @@ def test_run_to_convergence_back_and_reset():
 def test_history_slider_jumps_to_any_computed_half_step():
     app = open_page(PAGE)
     click(app, PAGE, "Run to convergence")
-    slider = app.slider(key="em2d.slider")
+    slider = app.slider(key="em2d.history_slider")
     assert slider.max == index(app, PAGE)
     slider.set_value(3).run()
     assert_clean(app)
     assert index(app, PAGE) == 3
-    assert app.slider(key="em2d.slider").value == 3
+    assert app.slider(key="em2d.history_slider").value == 3
 
 
 def test_play_pause_toggle_and_speed():
     app = open_page(PAGE)
     click(app, PAGE, "Play")
     assert app.session_state["em2d.playing"] is True
-    assert app.button(key="em2d.play").label == "Pause"
+    assert app.button(key="em2d.play_button.main").label == "Pause"
     app.select_slider(key="em2d.speed").set_value(4.0).run()
     assert_clean(app)
     click(app, PAGE, "Pause")
     assert app.session_state["em2d.playing"] is False
-    assert app.button(key="em2d.play").label == "Play"
+    assert app.button(key="em2d.play_button.main").label == "Play"
 
 
 def test_component_colours_do_not_change_between_steps():
@@ -200,8 +199,8 @@ def test_probe_point_shows_membership_bars():
     click(app, PAGE, "EM iteration")
     app.toggle(key="em2d.probe_on").set_value(True).run()
     assert_clean(app)
-    app.number_input(key="em2d.probe_0").set_value(0.0).run()
-    app.number_input(key="em2d.probe_1").set_value(1.0).run()
+    app.number_input(key="em2d.probe.0").set_value(0.0).run()
+    app.number_input(key="em2d.probe.1").set_value(1.0).run()
     assert_clean(app)
     figures = charts(app)
     bars = [figure for figure in figures if figure["data"][0]["type"] == "bar"][0]
@@ -448,7 +447,7 @@ def test_followed_points_input():
 
 def test_collapse_lesson_shows_the_runaway_and_its_cure():
     app = open_page(PAGE)
-    app.button(key="em2d.lesson_collapse").click().run()
+    app.button(key="em2d.lesson.collapse").click().run()
     assert_clean(app)
     assert app.text_input(key="em2d.reg").value == "0.0"
     values = _log_likelihood_points(app)
@@ -458,23 +457,23 @@ def test_collapse_lesson_shows_the_runaway_and_its_cure():
     errors = texts(app.error)
     assert "Component" in errors and "essentially zero" in errors
     assert "→ +∞ (a component collapsed)" in likelihood_svg(app)
-    app.button(key="em2d.lesson_safe").click().run()
+    app.button(key="em2d.lesson.safe").click().run()
     assert_clean(app)
     assert app.text_input(key="em2d.reg").value == "0.01"
     assert "every variance keeps a floor of 0.01" in texts(app.success)
-    app.button(key="em2d.lesson_unsafe").click().run()
+    app.button(key="em2d.lesson.unsafe").click().run()
     assert_clean(app)
     assert app.text_input(key="em2d.reg").value == "0.0"
 
 
 def test_textbook_example_shows_both_fits():
     app = open_page(PAGE)
-    app.button(key="em2d.lesson_textbook").click().run()
+    app.button(key="em2d.lesson.textbook").click().run()
     assert_clean(app)
     table = app.dataframe[0].value
     assert list(table["log-likelihood"]) == ["-4034.25", "-4033.79"]
     assert table["weights"][1] == "0.400 / 0.203 / 0.396"
-    app.button(key="em2d.lesson_continue").click().run()
+    app.button(key="em2d.lesson.continue").click().run()
     assert_clean(app)
     assert app.text_input(key="em2d.tol").value == "1e-08"
     assert "at log-likelihood -4033.79" in texts(app.markdown)

@@ -2,10 +2,10 @@
 
 ``means_picker(page, X)`` draws a small figure of the data with the means placed so far as
 numbered markers, plus "Undo last mean" and "Clear the means". A click anywhere on the data
-appends the point under the mouse to the means text box (``page.key("means")``), which stays
+appends the point under the mouse to the means text box (the state's ``means``), which stays
 the one place where the means are kept, shown and edited; K follows the number of means.
 
-A click lands on the grid point nearest to the mouse (``ui.click_grid``: an invisible grid
+A click lands on the grid point nearest to the mouse (``ui.figures.click_grid``: an invisible grid
 over the data, rounded to the digits it resolves), so the means text stays readable and a mean
 lands exactly where the hover label said.
 
@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import streamlit as st
 
-from ui import links
-from ui.click_grid import ClickGrid, click_grid, clicked_point, with_click_grid
-from ui.figures_common import PALETTE_RGB, component_hex, make_figure
+from ui.figures.click_grid import ClickGrid, click_grid, clicked_point, with_click_grid
+from ui.figures.common import PALETTE_RGB, component_hex, make_figure
+from ui.kit.text import means_text
+from ui.kit.view_settings import K_MAX, parse_means
 
-if TYPE_CHECKING:  # ui.controls imports this module to draw the picker
-    from ui.controls import StepperPage
+if TYPE_CHECKING:  # ui.stepper.page does not need the picker; only the type is used here
+    from ui.stepper.page import StepperPage
 
 # At most this many data points are drawn: the picker only has to show where the data lie.
 MAX_SHOWN_POINTS = 2000
@@ -65,8 +66,8 @@ def picker_figure(X: np.ndarray, click: ClickGrid, means: Sequence[Sequence[floa
     points = shown_points(X)
     means = np.asarray(means, dtype=np.float64).reshape(-1, n_features)
     placed = len(means)
-    if placed >= links.K_MAX:
-        hover = f"{links.K_MAX} means placed: undo or clear one to place another"
+    if placed >= K_MAX:
+        hover = f"{K_MAX} means placed: undo or clear one to place another"
     else:
         where = "(%{x})" if n_features == 1 else "(%{x}, %{y})"
         hover = f"click to place mean {placed + 1} at {where}"
@@ -115,30 +116,19 @@ def picker_figure(X: np.ndarray, click: ClickGrid, means: Sequence[Sequence[floa
     return make_figure({"data": traces, "layout": layout})
 
 
-def _number(value: float) -> str:
-    """The shortest text that reads back as ``value``, without a trailing ".0"."""
-    text = repr(float(value) + 0.0)
-    return text[:-2] if text.endswith(".0") else text
-
-
-def means_text(means: Sequence[Sequence[float]]) -> str:
-    """Means as the text box shows them: "x1, y1; x2, y2" (2-D) or "x1; x2" (1-D)."""
-    return "; ".join(", ".join(_number(v) for v in mean) for mean in means)
-
-
 def add_mean(text: str, point: Sequence[float], n_features: int) -> tuple[str, str | None]:
     """The means text with ``point`` appended, or (``text`` unchanged, a problem to show).
 
-    A text that does not parse, or that already holds links.K_MAX means, is left alone.
+    A text that does not parse, or that already holds K_MAX means, is left alone.
     """
     means: tuple = ()
     if text.strip():
-        parsed, problem = links.parse_means(text, n_features, max_components=10**6)
+        parsed, problem = parse_means(text, n_features, max_components=10**6)
         if problem:
             return text, f"Fix the means text first ({problem}), or clear it."
         means = parsed
-    if len(means) >= links.K_MAX:
-        return text, (f"At most {links.K_MAX} means (K ≤ {links.K_MAX}): undo or clear one "
+    if len(means) >= K_MAX:
+        return text, (f"At most {K_MAX} means (K ≤ {K_MAX}): undo or clear one "
                       "before placing another.")
     return means_text((*means, tuple(point))), None
 
@@ -146,7 +136,7 @@ def add_mean(text: str, point: Sequence[float], n_features: int) -> tuple[str, s
 def remove_last_mean(text: str, n_features: int) -> str:
     """The means text without its last mean (a text that does not parse loses its last part
     after ';')."""
-    means, problem = links.parse_means(text, n_features, max_components=10**6)
+    means, problem = parse_means(text, n_features, max_components=10**6)
     if problem:
         return text.rsplit(";", 1)[0].strip() if ";" in text else ""
     return means_text(means[:-1])
@@ -155,35 +145,25 @@ def remove_last_mean(text: str, n_features: int) -> str:
 # --- the widget block ----------------------------------------------------------------------------
 
 
-def _chart_key(page: StepperPage) -> str:
-    return page.key("means_picker")
-
-
-def _problem_key(page: StepperPage) -> str:
-    return page.key("means_picker_problem")
-
-
 def place_clicked_mean(page: StepperPage, decimals: Sequence[int]) -> None:
     """Chart callback: append the clicked grid point to the means text box."""
-    state = st.session_state.get(_chart_key(page))
-    point = clicked_point(state.get("selection") if state else None, decimals)
+    state = page.state
+    chart = state.means_picker
+    point = clicked_point(chart.get("selection") if chart else None, decimals)
     if point is None:
         return
-    means_key = page.key("means")
-    text, problem = add_mean(str(st.session_state.get(means_key, "")), point, page.n_features)
-    st.session_state[means_key] = text
+    text, problem = add_mean(state.means, point, page.n_features)
+    state.means = text
     if problem:
-        st.session_state[_problem_key(page)] = problem
+        state.means_picker_problem = problem
 
 
 def _undo(page: StepperPage) -> None:
-    means_key = page.key("means")
-    st.session_state[means_key] = remove_last_mean(str(st.session_state.get(means_key, "")),
-                                                   page.n_features)
+    page.state.means = remove_last_mean(page.state.means, page.n_features)
 
 
 def _clear(page: StepperPage) -> None:
-    st.session_state[page.key("means")] = ""
+    page.state.means = ""
 
 
 def means_picker(page: StepperPage, X: np.ndarray) -> None:
@@ -192,19 +172,20 @@ def means_picker(page: StepperPage, X: np.ndarray) -> None:
     X: (N, D) the data the model is fitted to (standardised if the toggle is on), so the
     clicked means are in the model's coordinates.
     """
-    text = str(st.session_state.get(page.key("means"), ""))
-    means, _ = links.parse_means(text, page.n_features)
+    state = page.state
+    text = state.means
+    means, _ = parse_means(text, page.n_features)
     click = click_grid(X)
     st.caption(CAPTION)
-    st.plotly_chart(picker_figure(X, click, means or ()), key=_chart_key(page),
+    st.plotly_chart(picker_figure(X, click, means or ()), key=state.key("means_picker"),
                     on_select=partial(place_clicked_mean, page, click.decimals),
                     selection_mode="points", config=PICKER_CONFIG, theme="streamlit",
                     width="stretch")
-    problem = st.session_state.pop(_problem_key(page), None)
+    problem = state.take("means_picker_problem", "")
     if problem:
         st.warning(problem)
     # One above the other: side by side, the sidebar cuts their labels short.
-    st.button("Undo last mean", key=page.key("means_undo"), on_click=_undo, args=(page,),
+    st.button("Undo last mean", key=state.key("means_undo"), on_click=_undo, args=(page,),
               disabled=not text.strip(), width="stretch")
-    st.button("Clear the means", key=page.key("means_clear"), on_click=_clear, args=(page,),
+    st.button("Clear the means", key=state.key("means_clear"), on_click=_clear, args=(page,),
               disabled=not text.strip(), width="stretch")

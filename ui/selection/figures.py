@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from gmm_core.model_search import GridResult
-from ui.figures_common import FigureStyle, base_layout, component_hex, make_figure
+from ui.figures.common import FigureStyle, base_layout, component_hex, make_figure
 
 # One colour and dash per covariance type, fixed so that BIC and AIC charts read alike.
 COVARIANCE_STYLES = {

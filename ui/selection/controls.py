@@ -37,9 +37,9 @@ from gmm_core.model_search import (
 from ui import controls, links, state
 from ui.controls import LoadedData, StepperPage
 from ui.figures import figure_style, mixture_figure_1d, mixture_figure_2d
-from ui.figures_common import FigureStyle
-from ui.figures_kmeans import relax_aspect
-from ui.figures_selection import criterion_figure, init_comparison_figure, restarts_histogram
+from ui.figures.common import FigureStyle
+from ui.figures.kmeans import relax_aspect
+from ui.selection.figures import criterion_figure, init_comparison_figure, restarts_histogram
 
 PREFIX = "msel"
 PAGES = {

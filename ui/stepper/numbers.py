@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from gmm_core.mixture import MixtureParams, full_covariances
-from ui.figures_common import component_hex
+from ui.figures.common import component_hex
 
 CHANGED_BACKGROUND = "background:#FFE08A;font-weight:600"
 COMPONENT_COLUMN = "component"

@@ -42,8 +42,8 @@ from gmm_core.kmeans import KMeansRun, init_centers
 from ui import controls, links, state
 from ui.controls import LoadedData, StepperPage
 from ui.figures import figure_style, log_likelihood_figure, mixture_figure_2d
-from ui.figures_common import FigureStyle
-from ui.figures_kmeans import add_highlight, inertia_figure, kmeans_figure_2d, relax_aspect
+from ui.figures.common import FigureStyle
+from ui.figures.kmeans import add_highlight, inertia_figure, kmeans_figure_2d, relax_aspect
 
 PAGE = StepperPage(2, controls.stepper_page(2).spec, state.SessionKeys("kmvem"))
 KEYS = PAGE.keys

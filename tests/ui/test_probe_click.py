@@ -1,4 +1,5 @@
-"""Moving the stepper's probe point by clicking the figure (ui/stepper.py, ui/click_grid.py).
+"""Moving the stepper's probe point by clicking the figure (ui/stepper/probe.py,
+ui/figures/click_grid.py).
 
 With the probe on, the main figure carries an invisible click grid as its first trace and a
 click selects the grid point (or the data point, mean or probe) under the mouse; the figure's
@@ -14,7 +15,7 @@ import pytest
 
 from gmm_core import datasets
 from gmm_core.mixture import MixtureParams
-from tests.stepper_helpers import (
+from tests.pages.stepper_helpers import (
     PAGE_1D,
     PAGE_2D,
     assert_clean,
@@ -26,12 +27,13 @@ from tests.stepper_helpers import (
     texts,
     traces,
 )
-from ui import stepper
-from ui.click_grid import GRID_CURVE, click_grid, clicked_point, with_click_grid
-from ui.controls import stepper_page
 from ui.figures import figure_style, mixture_figure_1d, mixture_figure_2d
-from ui.figures_1d import PROBE_HOVER_1D
-from ui.figures_2d import PROBE_HOVER_2D
+from ui.figures.click_grid import GRID_CURVE, click_grid, clicked_point, with_click_grid
+from ui.figures.one_d import PROBE_HOVER_1D
+from ui.figures.two_d import PROBE_HOVER_2D
+from ui.kit import session
+from ui.stepper import probe as probe_view
+from ui.stepper.page import stepper_page
 
 # --- pure parts -----------------------------------------------------------------------------
 
@@ -93,14 +95,14 @@ def test_the_1d_grid_lies_along_density_zero():
 
 def test_the_callback_moves_the_probe_and_ignores_a_deselecting_click(monkeypatch):
     page = stepper_page(2)
-    state = {page.key("probe_0"): 0.0, page.key("probe_1"): 0.0,
-             page.key("figure"): {"selection": chart_click(3.14159, -2.71828)}}
-    monkeypatch.setattr(stepper, "st", SimpleNamespace(session_state=state))
-    stepper.move_probe_to_click(page, (2, 1))
-    assert (state[page.key("probe_0")], state[page.key("probe_1")]) == (3.14, -2.7)
-    state[page.key("figure")] = {"selection": {"points": []}}
-    stepper.move_probe_to_click(page, (2, 1))
-    assert (state[page.key("probe_0")], state[page.key("probe_1")]) == (3.14, -2.7)
+    state = {page.state.probe.key(0): 0.0, page.state.probe.key(1): 0.0,
+             page.state.key("figure"): {"selection": chart_click(3.14159, -2.71828)}}
+    monkeypatch.setattr(session, "st", SimpleNamespace(session_state=state))
+    probe_view.move_probe_to_click(page, (2, 1))
+    assert (state[page.state.probe.key(0)], state[page.state.probe.key(1)]) == (3.14, -2.7)
+    state[page.state.key("figure")] = {"selection": {"points": []}}
+    probe_view.move_probe_to_click(page, (2, 1))
+    assert (state[page.state.probe.key(0)], state[page.state.probe.key(1)]) == (3.14, -2.7)
 
 
 # --- the pages (AppTest) --------------------------------------------------------------------
@@ -119,12 +121,12 @@ def _click_figure(app, script: str, selection: dict, monkeypatch) -> None:
     n_features = 1 if script == PAGE_1D else 2
     page = stepper_page(n_features)
     X = _data_on_screen(charts(app)[0], n_features)
-    names = [page.key(f"probe_{d}") for d in range(n_features)]
+    names = [page.state.probe.key(d) for d in range(n_features)]
     state = {name: app.session_state[name] for name in names}
-    state[page.key("figure")] = {"selection": selection}
+    state[page.state.key("figure")] = {"selection": selection}
     with monkeypatch.context() as patch:
-        patch.setattr(stepper, "st", SimpleNamespace(session_state=state))
-        stepper.move_probe_to_click(page, click_grid(X).decimals)
+        patch.setattr(session, "st", SimpleNamespace(session_state=state))
+        probe_view.move_probe_to_click(page, click_grid(X).decimals)
     for name in names:
         app.session_state[name] = state[name]
     app.run()
@@ -143,7 +145,7 @@ def test_a_click_on_the_figure_moves_the_probe(script, dataset, monkeypatch):
 
     app.toggle(key=f"{name}.probe_on").set_value(True).run()
     assert_clean(app)
-    assert stepper.PROBE_CAPTION[n_features] in texts(app.caption)
+    assert probe_view.PROBE_CAPTION[n_features] in texts(app.caption)
     figure = charts(app)[0]
     grid = figure["data"][GRID_CURVE]
     assert grid["name"] == "click grid"
@@ -155,7 +157,7 @@ def test_a_click_on_the_figure_moves_the_probe(script, dataset, monkeypatch):
     _click_figure(app, script, chart_click(*target, index=len(decode(grid["x"])) - 1),
                   monkeypatch)
     wanted = target[:n_features]
-    assert [app.number_input(key=f"{name}.probe_{d}").value
+    assert [app.number_input(key=f"{name}.probe.{d}").value
             for d in range(n_features)] == wanted
     probe = traces(charts(app)[0], "probe point")[0]
     assert probe["x"] == [wanted[0]]
@@ -167,7 +169,7 @@ def test_a_click_on_the_figure_moves_the_probe(script, dataset, monkeypatch):
         "data (rug)" if n_features == 1 else "data")
     _click_figure(app, script, chart_click(*point.tolist(), *([0.0] if n_features == 1 else []),
                                           curve=data_curve, index=5), monkeypatch)
-    moved = [app.number_input(key=f"{name}.probe_{d}").value for d in range(n_features)]
+    moved = [app.number_input(key=f"{name}.probe.{d}").value for d in range(n_features)]
     steps = click_grid(X).steps
     assert np.all(np.abs(np.array(moved) - point) <= steps / 2), (moved, point)
 

@@ -16,12 +16,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ui.figures_common import DECREASE_HEX, decrease_indices
+from ui.figures.common import DECREASE_HEX, decrease_indices
+from ui.kit.step_rules import KIND_NAMES
 
 _LINE = "#333333"
 _BOUND = "#0072B2"
 _CURRENT = "#D55E00"
-_KIND_NAMES = {"start": "start", "E": "E-step", "M": "M-step"}
+
 
 
 def _nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
@@ -142,7 +143,7 @@ def log_likelihood_svg(
         if not math.isfinite(value):
             continue
         fill = "white" if kind == "E" else _LINE
-        title = (f"half-step {i}: {_KIND_NAMES.get(kind, kind)}, log-likelihood {value:.6f}"
+        title = (f"half-step {i}: {KIND_NAMES.get(kind, kind)}, log-likelihood {value:.6f}"
                  + (f", lower bound {bounds[i]:.6f}" if math.isfinite(bounds[i]) else ""))
         parts.append(f'<circle cx="{x_of(i):.1f}" cy="{y_of(value):.1f}" r="{radius:.1f}" '
                      f'fill="{fill}" stroke="{_LINE}" stroke-width="1.5">'

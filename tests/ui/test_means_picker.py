@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from gmm_core import datasets
-from tests.stepper_helpers import (
+from tests.pages.stepper_helpers import (
     PAGE_1D,
     PAGE_2D,
     assert_clean,
@@ -26,11 +26,18 @@ from tests.stepper_helpers import (
     texts,
     traces,
 )
-from ui import links, means_picker
-from ui.click_grid import GRID_CURVE, GRID_POINTS_1D, GRID_SIDE_2D, click_grid, clicked_point
-from ui.controls import stepper_page
-from ui.figures_common import PALETTE_HEX
-from ui.means_picker import (
+from ui.figures.click_grid import (
+    GRID_CURVE,
+    GRID_POINTS_1D,
+    GRID_SIDE_2D,
+    click_grid,
+    clicked_point,
+)
+from ui.figures.common import PALETTE_HEX
+from ui.kit import session
+from ui.kit import view_settings as links
+from ui.stepper import means_picker
+from ui.stepper.means_picker import (
     CAPTION,
     MAX_SHOWN_POINTS,
     add_mean,
@@ -38,6 +45,7 @@ from ui.means_picker import (
     picker_figure,
     remove_last_mean,
 )
+from ui.stepper.page import stepper_page
 
 # --- pure helpers ---------------------------------------------------------------------------
 
@@ -184,26 +192,26 @@ def test_picker_figure_1d_and_full():
 
 def test_the_callback_appends_the_clicked_mean(monkeypatch):
     page = stepper_page(2)
-    state = {page.key("means"): "1, 2"}
-    monkeypatch.setattr(means_picker, "st", SimpleNamespace(session_state=state))
-    state[page.key("means_picker")] = {"selection": chart_click(3.14159, -2.71828)}
+    state = {page.state.key("means"): "1, 2"}
+    monkeypatch.setattr(session, "st", SimpleNamespace(session_state=state))
+    state[page.state.key("means_picker")] = {"selection": chart_click(3.14159, -2.71828)}
     means_picker.place_clicked_mean(page, (2, 2))
-    assert state[page.key("means")] == "1, 2; 3.14, -2.72"
-    assert page.key("means_picker_problem") not in state
+    assert state[page.state.key("means")] == "1, 2; 3.14, -2.72"
+    assert page.state.key("means_picker_problem") not in state
     # A click that deselects changes nothing.
-    state[page.key("means_picker")] = {"selection": {"points": []}}
+    state[page.state.key("means_picker")] = {"selection": {"points": []}}
     means_picker.place_clicked_mean(page, (2, 2))
-    assert state[page.key("means")] == "1, 2; 3.14, -2.72"
+    assert state[page.state.key("means")] == "1, 2; 3.14, -2.72"
 
 
 def test_the_callback_keeps_ten_means_and_says_why(monkeypatch):
     page = stepper_page(1)
     ten = means_text([(float(k),) for k in range(links.K_MAX)])
-    state = {page.key("means"): ten, page.key("means_picker"): {"selection": chart_click(0.5)}}
-    monkeypatch.setattr(means_picker, "st", SimpleNamespace(session_state=state))
+    state = {page.state.key("means"): ten, page.state.key("means_picker"): {"selection": chart_click(0.5)}}
+    monkeypatch.setattr(session, "st", SimpleNamespace(session_state=state))
     means_picker.place_clicked_mean(page, (1,))
-    assert state[page.key("means")] == ten
-    assert f"At most {links.K_MAX} means" in state[page.key("means_picker_problem")]
+    assert state[page.state.key("means")] == ten
+    assert f"At most {links.K_MAX} means" in state[page.state.key("means_picker_problem")]
 
 
 # --- the pages (AppTest) --------------------------------------------------------------------
@@ -228,13 +236,13 @@ def _click(app, script: str, grid_index: int, monkeypatch) -> tuple[float, ...]:
     page = stepper_page(n_features)
     x, y = _grid(app)[grid_index]
     fitted = _fitted_data(app, n_features)
-    state = {page.key("means"): app.session_state[page.key("means")],
-             page.key("means_picker"): {"selection": chart_click(float(x), float(y),
+    state = {page.state.key("means"): app.session_state[page.state.key("means")],
+             page.state.key("means_picker"): {"selection": chart_click(float(x), float(y),
                                                                 index=grid_index)}}
     with monkeypatch.context() as patch:
-        patch.setattr(means_picker, "st", SimpleNamespace(session_state=state))
+        patch.setattr(session, "st", SimpleNamespace(session_state=state))
         means_picker.place_clicked_mean(page, click_grid(fitted).decimals)
-    for name in (page.key("means"), page.key("means_picker_problem")):
+    for name in (page.state.key("means"), page.state.key("means_picker_problem")):
         if name in state:
             app.session_state[name] = state[name]
     app.run()
@@ -287,8 +295,8 @@ def test_clicks_place_means_and_k_follows_them_in_2d(monkeypatch):
     assert app.text_input(key="em2d.means").value == means_text([first, second])
     assert app.slider(key="em2d.k").value == 2
     assert app.slider(key="em2d.k").disabled
-    assert app.query_params["means"] in (links.format_means([first, second]),
-                                         [links.format_means([first, second])])
+    assert app.query_params["means"] in (means_text([first, second], compact=True),
+                                         [means_text([first, second], compact=True)])
     # The run starts from the clicked means (the main figure's mean markers).
     shown = [traces(charts(app)[0], f"mean {k + 1}")[0] for k in range(2)]
     assert [(m["x"][0], m["y"][0]) for m in shown] == [first, second]

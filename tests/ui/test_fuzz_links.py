@@ -23,11 +23,12 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from gmm_core import generative
-from ui import links
-from ui.controls import stepper_page
+from ui.kit import links as kit_links
+from ui.kit import view_settings as links
 from ui.links import INIT_METHODS, ViewSettings, default_settings, parse_query, to_query
+from ui.stepper.page import stepper_page
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 SPECS = {1: stepper_page(1).spec, 2: stepper_page(2).spec}
 KNOWN_NAMES = ["dataset", "n", "centres", "spread", "stretch", "dseed", "cols", "std", "k", "cov",
                "init", "means", "seed", "reg", "tol", "iter", "step"]
@@ -46,7 +47,7 @@ _values = st.one_of(
     st.integers(min_value=-10**30, max_value=10**30).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.text(alphabet="0123456789,;.- e", max_size=60),  # means- and cols-like lists
-    st.just("x" * (links.MAX_VALUE_CHARS + 1)),
+    st.just("x" * (kit_links.MAX_VALUE_CHARS + 1)),
 )
 _keys = st.one_of(st.sampled_from(KNOWN_NAMES), st.sampled_from(["embed", "embed_options", ""]),
                   st.text(max_size=12))

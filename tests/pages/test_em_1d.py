@@ -4,7 +4,7 @@ in depth there; here: what differs in 1-D, and every stepping control once)."""
 import numpy as np
 import pytest
 
-from tests.stepper_helpers import (
+from tests.pages.stepper_helpers import (
     PAGE_1D,
     assert_clean,
     charts,
@@ -53,8 +53,8 @@ def test_every_stepping_button():
     assert index(app, PAGE) == 3
     click(app, PAGE, "Run to convergence")
     last = index(app, PAGE)
-    assert app.button(key="em1d.e_step").disabled and app.button(key="em1d.m_step").disabled
-    app.slider(key="em1d.slider").set_value(1).run()
+    assert app.button(key="em1d.step_button.main.e_step").disabled and app.button(key="em1d.step_button.main.m_step").disabled
+    app.slider(key="em1d.history_slider").set_value(1).run()
     assert index(app, PAGE) == 1
     click(app, PAGE, "Play")
     click(app, PAGE, "Pause")
@@ -99,7 +99,7 @@ def test_2d_datasets_and_covariances_are_refused_in_a_link():
 def test_hand_placed_means_in_1d():
     app = open_page(PAGE, {"init": "given-means", "means": "-10;0;10;20"})
     assert app.slider(key="em1d.k").value == 4
-    assert app.text_input(key="em1d.means").value == "-10.0; 0.0; 10.0; 20.0"
+    assert app.text_input(key="em1d.means").value == "-10; 0; 10; 20"
     click(app, PAGE, "EM iteration")
 
 
@@ -107,7 +107,7 @@ def test_probe_point_in_1d():
     app = open_page(PAGE)
     click(app, PAGE, "EM iteration")
     app.toggle(key="em1d.probe_on").set_value(True).run()
-    app.number_input(key="em1d.probe_0").set_value(9.5).run()
+    app.number_input(key="em1d.probe.0").set_value(9.5).run()
     assert_clean(app)
     bars = [figure for figure in charts(app) if figure["data"][0]["type"] == "bar"
             and figure["data"][0].get("name") != "histogram (density)"][0]
@@ -151,13 +151,13 @@ def test_a_csv_with_fewer_rows_than_components_is_explained():
 
 def test_collapse_lesson_in_1d():
     app = open_page(PAGE)
-    app.button(key="em1d.lesson_collapse").click().run()
+    app.button(key="em1d.lesson.collapse").click().run()
     assert_clean(app)
     assert "run collapsed" in texts(app.markdown)
     figure = charts(app)[0]
     spike = [trace for trace in figure["data"] if trace.get("legendgroup", "").startswith(
         "component-")]
     assert len(spike) == 10
-    app.button(key="em1d.lesson_safe").click().run()
+    app.button(key="em1d.lesson.safe").click().run()
     assert_clean(app)
     assert "keeps a floor of 0.01" in texts(app.success)

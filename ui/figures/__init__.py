@@ -5,22 +5,7 @@ The pieces live in ``figures_common`` (palette, colours, sizes, log-likelihood c
 ``figures_2d`` (points, ellipses, means, contours) and ``figures_1d`` (histogram, densities, rug).
 """
 
-from ui.figures_1d import (
-    component_densities,
-    histogram_density,
-    mixture_figure_1d,
-)
-from ui.figures_2d import (
-    data_ranges,
-    density_contour_trace,
-    ellipse_outline,
-    ellipse_traces,
-    means_traces,
-    mixture_figure_2d,
-    points_trace,
-    probe_trace,
-)
-from ui.figures_common import (
+from ui.figures.common import (
     PALETTE_HEX,
     PALETTE_RGB,
     UNASSIGNED_HEX,
@@ -38,6 +23,21 @@ from ui.figures_common import (
     membership_bar_figure,
     point_marker,
     stack_figures,
+)
+from ui.figures.one_d import (
+    component_densities,
+    histogram_density,
+    mixture_figure_1d,
+)
+from ui.figures.two_d import (
+    data_ranges,
+    density_contour_trace,
+    ellipse_outline,
+    ellipse_traces,
+    means_traces,
+    mixture_figure_2d,
+    points_trace,
+    probe_trace,
 )
 
 __all__ = [

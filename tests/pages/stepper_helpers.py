@@ -10,13 +10,15 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 PAGE_1D = "pages/1_EM_in_1-D.py"
 PAGE_2D = "pages/2_EM_in_2-D.py"
 PREFIX = {PAGE_1D: "em1d", PAGE_2D: "em2d"}
-STEP_BUTTONS = {"E-step": "e_step", "M-step": "m_step", "EM iteration": "iterate",
-                "Run to convergence": "converge", "Back": "back", "Reset": "reset",
-                "Play": "play", "Pause": "play"}
+STEP_BUTTONS = {"E-step": "step_button.main.e_step", "M-step": "step_button.main.m_step",
+                "EM iteration": "step_button.main.iterate",
+                "Run to convergence": "step_button.main.converge",
+                "Back": "step_button.main.back", "Reset": "step_button.main.reset",
+                "Play": "play_button.main", "Pause": "play_button.main"}
 
 
 def open_page(script: str, query: dict[str, str] | None = None) -> AppTest:
@@ -48,7 +50,7 @@ def click(app: AppTest, script: str, label: str) -> AppTest:
 
 
 def index(app: AppTest, script: str) -> int:
-    return int(app.session_state[key(app, script, "index")])
+    return int(app.session_state[key(app, script, "position.em")])
 
 
 def charts(app: AppTest) -> list[dict]:
@@ -70,8 +72,17 @@ def traces(figure: dict, name: str) -> list[dict]:
     return [trace for trace in figure["data"] if trace.get("name") == name]
 
 
+def visible(markdown: str) -> str:
+    """Markdown source as a reader sees it: escapes resolved, invisible word joiners removed
+    (ui.kit.escape backslash-escapes outside text and puts word joiners into it)."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
+
+
 def texts(elements) -> str:
-    return "\n".join(str(element.value) for element in elements)
+    """The visible text of Markdown elements (warnings, infos, markdown...), one per line;
+    LaTeX as written."""
+    return "\n".join(str(element.value) if type(element).__name__ == "Latex"
+                     else visible(str(element.value)) for element in elements)
 
 
 def html_bodies(app: AppTest) -> list[str]:

@@ -27,8 +27,8 @@ from ui.figures import (
     mixture_figure_2d,
     point_marker,
 )
-from ui.figures_common import SpecFigure
-from ui.figures_svg import log_likelihood_svg
+from ui.figures.common import SpecFigure
+from ui.figures.svg import log_likelihood_svg
 
 
 def _params_2d(n_components=3, seed=0):

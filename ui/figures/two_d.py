@@ -18,8 +18,8 @@ from gmm_core.mixture import (
     full_covariances,
     weighted_log_densities,
 )
-from ui.click_grid import ClickGrid, with_click_grid
-from ui.figures_common import (
+from ui.figures.click_grid import ClickGrid, with_click_grid
+from ui.figures.common import (
     FigureStyle,
     axis,
     base_layout,

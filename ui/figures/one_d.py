@@ -12,8 +12,8 @@ import math
 import numpy as np
 
 from gmm_core.mixture import MixtureParams, full_covariances
-from ui.click_grid import ClickGrid, with_click_grid
-from ui.figures_common import (
+from ui.figures.click_grid import ClickGrid, with_click_grid
+from ui.figures.common import (
     FigureStyle,
     axis,
     base_layout,

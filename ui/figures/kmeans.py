@@ -2,7 +2,7 @@
 points on which k-means and EM disagree, and k-means' objective over the half-steps.
 
 Pure Plotly (no Streamlit). The points and centres come from the stepper's builders in
-``ui.figures_2d`` (same palette, same markers), so cluster k and component k share a colour.
+``ui.figures.two_d`` (same palette, same markers), so cluster k and component k share a colour.
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ import numpy as np
 import plotly.graph_objects as go
 
 from gmm_core.kmeans import assign
-from ui.figures_2d import data_ranges, means_traces, points_trace
-from ui.figures_common import (
+from ui.figures.common import (
     FigureStyle,
     base_layout,
     component_hex,
     component_rgba,
     make_figure,
 )
+from ui.figures.two_d import data_ranges, means_traces, points_trace
 
 VORONOI_RESOLUTION = 300
 VORONOI_ALPHA = 0.16

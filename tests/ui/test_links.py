@@ -1,4 +1,5 @@
-"""Deep links: parsing, reporting bad values, round trips, and fuzzing (ui.links is pure)."""
+"""Deep links: parsing, reporting bad values, round trips, and fuzzing (ui.kit.view_settings and
+ui.kit.links' parsers are pure)."""
 
 from dataclasses import replace
 
@@ -6,14 +7,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ui.links import (
+from ui.kit.links import link_url
+from ui.kit.text import means_text
+from ui.kit.view_settings import (
     K_MAX,
     N_MAX,
     LinkSpec,
     ViewSettings,
     default_settings,
-    format_means,
-    link_url,
     parse_means,
     parse_query,
     to_query,
@@ -239,7 +240,7 @@ def test_link_url_replaces_the_query_and_keeps_separators_readable():
 
 def test_format_means_round_trips_exactly():
     means = ((0.1 + 0.2, -1e-300), (3.0, 1.0 / 3.0))
-    assert parse_means(format_means(means), 2) == (means, None)
+    assert parse_means(means_text(means, compact=True), 2) == (means, None)
 
 
 # --- fuzzing: a link is user input ------------------------------------------------------------

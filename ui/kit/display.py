@@ -1,0 +1,77 @@
+"""Display settings every page shares: presentation mode, figures, and the server's threads.
+
+``limit_threads()`` is called by the entry point and by every page script (explicitly: no
+import limits threads as a side effect).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+from threadpoolctl import threadpool_limits
+
+from ui.kit.session import SESSION
+
+PRESENTATION_CSS = """<style>
+[data-testid="stMainBlockContainer"] { font-size: 1.3rem; padding-top: 1.5rem; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 2rem; padding-top: 0; }
+[data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] p { font-size: 1.3rem; }
+[data-testid="stMainBlockContainer"] button p { font-size: 1.2rem; }
+</style>"""
+
+# No scroll zoom: scrolling down the page over a figure must not zoom it.
+PLOT_CONFIG = {"displaylogo": False, "scrollZoom": False,
+               "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+
+
+def limit_threads() -> None:
+    """One BLAS/OpenMP thread per server process.
+
+    The matrices here are tiny (D <= 5), and on a shared 2-core server OpenBLAS's second
+    thread spins against other sessions' work (a 2x2 triangular solve was measured at 5 ms
+    instead of 14 µs under load; with 2 threads the server spent 72 ms of CPU per click alone,
+    with 1 thread 27 ms). threadpoolctl reaches only the pools of libraries already loaded,
+    so numpy's and scipy's OpenBLAS and scikit-learn's OpenMP are imported first.
+    """
+    import numpy  # noqa: F401
+    import scipy.linalg  # noqa: F401
+    import sklearn.mixture  # noqa: F401
+
+    threadpool_limits(1)
+
+
+def presentation_toggle() -> bool:
+    """Presentation mode (shared by every page of the session): big fonts, markers, figures.
+
+    Besides the figures (``figure_style``), the page's own text and buttons grow too.
+    """
+    presentation = st.toggle("Presentation mode (for a projector)", key=SESSION.key("presentation"),
+                             persist_state="session",
+                             help="Enlarges fonts, markers, lines and the figure.")
+    if presentation:
+        st.html(PRESENTATION_CSS)
+    return presentation
+
+
+def show_figure(figure, key: str | None = None, on_click: Callable[[], None] | None = None,
+                **options) -> None:
+    """st.plotly_chart with the app's settings (the theme keeps our explicit sizes).
+
+    on_click: run when a click selects a point of the figure; None: the figure is only looked
+    at. options: more st.plotly_chart arguments (e.g. width).
+    """
+    if on_click is not None:
+        options.update(on_select=on_click, selection_mode="points")
+    st.plotly_chart(figure, key=key, config=PLOT_CONFIG, theme="streamlit", **options)
+
+
+def start_page(page, *, title: str | None = None) -> None:
+    """The first lines of every page script: configuration from the registry (title, icon,
+    wide layout), one BLAS thread, and the page's heading (``title``, default the page's).
+
+    page: a ``ui.pages.Page``.
+    """
+    st.set_page_config(page_title=page.title, page_icon=page.icon, layout="wide")
+    limit_threads()
+    st.title(title or page.title)

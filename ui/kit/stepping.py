@@ -1,0 +1,247 @@
+"""The stepping bar and Play, written once for every page that steps runs in half-steps.
+
+A page steps one or more *tracks* (a named :class:`~ui.kit.step_rules.StepRun`: the stepper's
+EM run; k-means and EM side by side) and keeps each track's position in its
+:class:`SteppingState`. ``stepping_view`` runs the page's drawing as one fragment: a click on a
+stepping button or a Play tick reruns only the fragment. ``step_bar`` draws the buttons with the
+UI vocabulary's labels (``E-step``, ``M-step``, ``EM iteration``, ``Run to convergence``,
+``Back``, ``Reset``, ``Play``/``Pause``) and keyboard shortcuts.
+
+Every callback gets the positions the page showed when it drew the button and moves relative to
+them, and Play/Pause gets the state to set: a click then means the same thing however often it
+arrives (Streamlit was seen delivering a click twice when it landed together with a Play tick).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import streamlit as st
+
+from ui.kit import step_rules
+from ui.kit.session import Family, Field, PageState
+from ui.kit.step_rules import ACTIONS, StepRun
+
+# Half-steps per second offered for Play.
+PLAY_SPEEDS = (0.5, 1.0, 2.0, 4.0)
+# Keyboard: Right = the next half-step (E or M), Left = Back, I = EM iteration,
+# End = Run to convergence, Home = Reset, P = Play/Pause.
+SHORTCUTS = {"next": "Right", "Back": "Left", "EM iteration": "I", "Run to convergence": "End",
+             "Reset": "Home", "play": "P"}
+# The name of each action's button in widget keys.
+BUTTON_NAMES = {"E-step": "e_step", "M-step": "m_step", "EM iteration": "iterate",
+                "Run to convergence": "converge", "Back": "back", "Reset": "reset"}
+DEFAULT_HELP = {
+    "E-step": "Recompute the responsibilities (recolour the points).",
+    "M-step": "Re-estimate weights, means and covariances (move the components).",
+    "EM iteration": "Complete the current iteration (E then M, or M after an E).",
+    "Run to convergence": "Compute until the run stops (converged, collapsed or the "
+                          "iteration limit).",
+    "Back": "One half-step back.",
+    "Reset": "Back to the start.",
+}
+
+
+class SteppingState(PageState):
+    """Where a session stands in the runs of one page, and its Play settings."""
+
+    position = Family(int, 0)          # track name -> index of the entry shown
+    followed_run = Family(object, None)  # track name -> key of the run the position belongs to
+    requested_position = Field(object, None)  # (index, announce) for the next new run
+    playing = Field(bool, False)
+    speed = Field(float, 1.0)
+    tick = Field(str, "page")          # "fragment" once the Play fragment has run on its own
+    full_rerun = Field(bool, False)    # a fragment callback asks for a whole-page run
+    history_slider = Field(int, 0)
+    step_button = Family(bool, False)  # "<bar>.<action name>" -> the button's widget key
+    play_button = Family(bool, False)  # bar -> the Play/Pause button's widget key
+
+
+@dataclass(frozen=True)
+class Track:
+    """A run a page steps, its name in the state, and the key that identifies the run."""
+
+    name: str
+    run: StepRun
+    run_key: object
+
+
+@dataclass(frozen=True)
+class Followed:
+    """The positions to show, and a position a link asked for beyond the end of its run."""
+
+    positions: dict[str, int]
+    cut_short: tuple[int, int] | None = None  # (asked, last) when a link's step was too far
+
+
+def request_position(state: SteppingState, index: int, *, announce: bool = False) -> None:
+    """Open the next new run at half-step ``index`` (a deep link's step, a lesson button).
+
+    announce: say so on screen if the run ends before ``index``.
+    """
+    state.requested_position = (int(index), bool(announce))
+
+
+def follow(state: SteppingState, tracks: tuple[Track, ...]) -> Followed:
+    """The positions to show in ``tracks``, following the runs when the settings change.
+
+    All runs new: they open at the requested position (or the start) and Play stops. Some new:
+    a new run opens where an unchanged one stands (move σ at step 10 and EM redraws step 10).
+    Every position is then clamped to what its run reaches.
+    """
+    new = [track for track in tracks if state.followed_run[track.name] != track.run_key]
+    asked, announce = 0, False
+    if len(new) == len(tracks):
+        asked, announce = state.take("requested_position", None) or (0, False)
+        for track in tracks:
+            state.position[track.name] = asked
+        state.playing = False
+    elif new:
+        kept = next(track for track in tracks if track not in new)
+        for track in new:
+            state.position[track.name] = state.position[kept.name]
+    positions, cut_short = {}, None
+    for track in tracks:
+        state.followed_run[track.name] = track.run_key
+        index = max(state.position[track.name], 0)
+        if index > 0:
+            last = track.run.extend_to(index)
+            if index > last:
+                if announce:
+                    cut_short = (index, last)
+                index = last
+        state.position[track.name] = index
+        positions[track.name] = index
+    return Followed(positions, cut_short)
+
+
+def move_to(state: SteppingState, name: str, index: int) -> None:
+    """Show entry ``index`` of track ``name`` (a slider, a lesson button)."""
+    state.position[name] = max(int(index), 0)
+
+
+def request_full_rerun(state: SteppingState) -> None:
+    """From a callback inside the fragment: rerun the whole page next (the sidebar must show
+    new settings, or the Play timer must start or stop)."""
+    state.full_rerun = True
+
+
+def _on_action(state: SteppingState, tracks: tuple[Track, ...], shown: Mapping[str, int],
+               action: str) -> None:
+    if action in (step_rules.CONVERGE, step_rules.RESET) and state.playing:
+        state.playing = False
+        request_full_rerun(state)
+    for track in tracks:
+        state.position[track.name] = step_rules.advance(track.run, shown[track.name], action)
+
+
+def _on_play(state: SteppingState, play: bool) -> None:
+    state.playing = play
+    # The Play timer belongs to the fragment's definition: only a whole-page run changes it.
+    request_full_rerun(state)
+
+
+def _on_slider(state: SteppingState, name: str) -> None:
+    move_to(state, name, state.history_slider)
+
+
+def step_bar(state: SteppingState, tracks: tuple[Track, ...], shown: Mapping[str, int], *,
+             bar: str = "main", play: bool = True, shortcuts: bool = True,
+             help: Mapping[str, str] | None = None, columns: int | None = None) -> None:
+    """The stepping buttons for ``tracks`` shown at ``shown`` (track name -> index).
+
+    A button is enabled when it would move at least one of its tracks; E-step and M-step are
+    primary when due. bar: names this bar's widgets (a page may have several); play: add
+    Play/Pause and its speed; shortcuts: bind the keyboard (one bar per page); help: tooltips
+    by action; columns: lay the buttons out in rows of this many columns instead of one row.
+    """
+    help = {**DEFAULT_HELP, **(help or {})}
+
+    def enabled(action: str) -> bool:
+        return any(step_rules.can_take(track.run, shown[track.name], action) for track in tracks)
+
+    due = step_rules.E_STEP if enabled(step_rules.E_STEP) else step_rules.M_STEP
+    slots = _slots(len(ACTIONS), columns)
+    for action, slot in zip(ACTIONS, slots[:-1], strict=True):
+        with slot:
+            is_enabled = enabled(action)
+            is_next = action in (step_rules.E_STEP, step_rules.M_STEP)
+            if is_next:
+                shortcut = SHORTCUTS["next"] if action == due else None
+            else:
+                shortcut = SHORTCUTS[action]
+            st.button(action, key=state.step_button.key(f"{bar}.{BUTTON_NAMES[action]}"),
+                      on_click=_on_action, args=(state, tracks, dict(shown), action),
+                      disabled=not is_enabled,
+                      type="primary" if is_enabled and is_next else "secondary",
+                      shortcut=shortcut if shortcuts else None,
+                      help=help.get(action), width="stretch" if columns else "content")
+    if play:
+        with slots[-1]:
+            playing = state.playing
+            st.button("Pause" if playing else "Play", key=state.play_button.key(bar),
+                      on_click=_on_play, args=(state, not playing),
+                      disabled=not playing and not enabled(step_rules.ITERATION),
+                      shortcut=SHORTCUTS["play"] if shortcuts else None,
+                      icon=":material/pause:" if playing else ":material/play_arrow:",
+                      help="Take one half-step after another at the chosen speed.")
+            state.set_default("speed", 1.0)
+            st.select_slider("Play speed", PLAY_SPEEDS, key=state.key("speed"),
+                             persist_state="session", width=220,
+                             format_func=lambda speed: f"{speed:g} half-steps/s",
+                             on_change=request_full_rerun, args=(state,))
+
+
+def _slots(count: int, columns: int | None) -> list:
+    """Containers for ``count`` buttons (+1 for Play): one horizontal row, or rows of columns."""
+    if not columns:
+        row = st.container(horizontal=True, vertical_alignment="center")
+        return [row] * (count + 1)
+    slots = []
+    for _row in range(0, count, columns):
+        slots.extend(st.columns(columns))
+    return slots[:count] + [st.container()]
+
+
+def history_slider(state: SteppingState, track: Track, shown: int) -> None:
+    """A slider over everything computed so far in ``track`` (start, E, M, ...)."""
+    last = len(track.run.history()) - 1
+    if last > 0:
+        state.history_slider = shown
+        st.slider("Half-step (start, E, M, E, M, …)", 0, last, key=state.key("history_slider"),
+                  on_change=_on_slider, args=(state, track.name),
+                  help="Drag through everything computed so far.")
+
+
+def stepping_view(state: SteppingState, tracks: tuple[Track, ...],
+                  draw: Callable[[dict[str, int]], None]) -> None:
+    """Run ``draw(positions)`` as a fragment that a stepping click or a Play tick reruns alone.
+
+    A whole-page run never advances playback; each timer tick takes one half-step in every
+    track, and when no track can move Play stops (with a whole-page run, so that the timer
+    stops).
+    """
+    playing = state.playing
+    speed = state.speed
+    state.tick = "page"
+    # This is a whole-page run already (e.g. a lesson button in the sidebar asked for one).
+    state.full_rerun = False
+
+    @st.fragment(run_every=1.0 / speed if playing else None)
+    def view():
+        if state.take("full_rerun", False):
+            st.rerun(scope="app")
+        if state.playing and state.tick == "fragment":
+            moved = False
+            for track in tracks:
+                before = state.position[track.name]
+                state.position[track.name] = step_rules.step_forward(track.run, before)
+                moved = moved or state.position[track.name] != before
+            if not moved:
+                state.playing = False
+                st.rerun(scope="app")
+        state.tick = "fragment"
+        draw({track.name: state.position[track.name] for track in tracks})
+
+    view()

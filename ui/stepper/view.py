@@ -1,0 +1,146 @@
+"""The body of the EM stepper pages, shared by "EM in 1-D" and "EM in 2-D".
+
+``main_view`` draws the stepping bar and everything that depends on the half-step on screen
+(status line, figure, log-likelihood chart, note, probe, numbers, formulas, link, lesson
+panels) as one fragment, so that a click or a Play tick reruns only this part.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from gmm_core.em_run import likelihood_decreases
+from ui.figures import figure_style, mixture_figure_1d, mixture_figure_2d
+from ui.figures.click_grid import click_grid
+from ui.figures.svg import log_likelihood_svg
+from ui.kit import stepping
+from ui.kit.display import show_figure
+from ui.kit.run_store import SharedRun
+from ui.kit.step_rules import KIND_NAMES, STATUS_NAMES
+from ui.kit.stepping import Track
+from ui.kit.text import log_likelihood
+from ui.stepper import notes
+from ui.stepper.details import detail_panels
+from ui.stepper.lessons import lesson_panels
+from ui.stepper.page import TRACK, StepperPage
+from ui.stepper.probe import move_probe_to_click, probe
+from ui.stepper.sidebar import Setup, link_box
+
+
+def main_view(page: StepperPage, setup: Setup, run: SharedRun) -> None:
+    """The stepping bar and everything that follows the half-step index (one fragment: a
+    click or a Play tick redraws only this part)."""
+    state = page.state
+    tracks = (Track(TRACK, run, run.key),)
+    followed = stepping.follow(state, tracks)
+    if followed.cut_short:
+        asked, last = followed.cut_short
+        st.info(f"The link asks for half-step {asked}, but this run ends at half-step "
+                f"{last} ({run.status()}); showing half-step {last}.")
+
+    def draw(positions: dict[str, int]) -> None:
+        index = positions[TRACK]
+        stepping.step_bar(state, tracks, positions)
+        stepping.history_slider(state, tracks[0], index)
+        _draw(page, setup, run, index)
+
+    stepping.stepping_view(state, tracks, draw)
+
+
+def status_line(index: int, history, status: str, playing: bool) -> str:
+    """One line of Markdown: which half-step, its log-likelihood, how far the run got."""
+    entry = history[index]
+    text = (f"**Half-step {index}: {KIND_NAMES[entry.kind]}** (iteration {entry.iteration}) · "
+            f"log-likelihood **{log_likelihood(entry.log_likelihood)}** · "
+            f"{len(history) - 1} half-step(s) computed, run {STATUS_NAMES.get(status, status)}")
+    if playing:
+        text += " · ▶ playing"
+    return text
+
+
+def _draw(page: StepperPage, setup: Setup, run: SharedRun, index: int) -> None:
+    """Everything that shows half-step ``index`` of ``run``: status line, figure,
+    log-likelihood chart, note, probe, the detail panels, the link and the lessons."""
+    history = run.history()
+    index = min(index, len(history) - 1)
+    entry = history[index]
+    status = run.status()
+    data = setup.data
+    responsibilities = run.responsibilities_at(index)
+    style = figure_style(len(data.X), setup.display.presentation)
+    st.markdown(status_line(index, history, status, page.state.playing))
+
+    if setup.display.presentation:
+        figure_column = st.container()
+        note_column, probe_column = st.columns(2)
+    else:
+        figure_column, note_column = st.columns([3, 2])
+        probe_column = note_column
+    with note_column:
+        note_box = st.container()
+    with probe_column:
+        point = probe(page, setup, entry.params)
+    # With the probe on, a click anywhere on the figure moves it there.
+    probe_click = None if point is None else click_grid(data.X)
+    with figure_column:
+        show_figure(_mixture_figure(page, setup, entry.params, responsibilities, style, point,
+                                    probe_click),
+                    key=page.state.key("figure"),
+                    on_click=None if probe_click is None else partial(
+                        move_probe_to_click, page, probe_click.decimals))
+    with note_box:
+        _likelihood_chart(history, index, status, style)
+        _notes(page, history, index, status, setup)
+
+    detail_panels(page, setup, run, history, index, responsibilities)
+    link_box(page, setup.settings, index)
+    lesson_panels(page, setup, run)
+
+
+def _mixture_figure(page: StepperPage, setup: Setup, params, responsibilities, style, point,
+                    probe_click):
+    """The mixture of the half-step on screen (2-D scatter or 1-D densities)."""
+    data, display = setup.data, setup.display
+    if page.n_features == 1:
+        return mixture_figure_1d(data.X, params, responsibilities, style,
+                                 hard_labels=display.hard_labels,
+                                 probe=None if point is None else point[0],
+                                 probe_click=probe_click, feature_name=data.feature_names[0])
+    return mixture_figure_2d(data.X, params, responsibilities, style,
+                             hard_labels=display.hard_labels, show_density=display.show_density,
+                             probe=point, probe_click=probe_click,
+                             feature_names=data.feature_names[:2])
+
+
+def _likelihood_chart(history, index: int, status: str, style) -> None:
+    """The log-likelihood of every half-step, as an SVG picture.
+
+    Sent as an image, not as Markdown or a second Plotly chart: the browser decodes an image
+    in a few milliseconds, while parsing the same SVG as Markdown cost it ~0.5 s per step at
+    N = 10,000 (the chart's <title>s still carry each half-step's numbers, for the tests).
+    """
+    st.image(log_likelihood_svg(
+        [entry.log_likelihood for entry in history], [entry.kind for entry in history], index,
+        lower_bounds=[entry.lower_bound for entry in history], status=status,
+        # The picture scales to the column: sizes are chosen for its usual width, so that its
+        # text comes out at about the page's font size.
+        width=640 if style.presentation else 470, height=300 if style.presentation else 210,
+        font_size=19 if style.presentation else 12,
+    ), width="stretch")
+
+
+def _notes(page: StepperPage, history, index: int, status: str, setup: Setup) -> None:
+    """The "what to notice" note, and a warning if the log-likelihood ever decreased."""
+    values = [entry.log_likelihood for entry in history]
+    decreased = [int(i) for i in likelihood_decreases(values)]
+    if decreased:
+        st.warning(f"The log-likelihood decreased at half-step(s) "
+                   f"{', '.join(map(str, decreased))}: EM should never do that.")
+    settings = setup.settings
+    st.info(notes.what_to_notice(
+        history, index, status=status, init=settings.init, n_points=len(setup.data.X),
+        n_features=page.n_features, tol=settings.tol, max_iter=settings.max_iter,
+        decreased=decreased,
+    ))
