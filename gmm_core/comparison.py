@@ -1,4 +1,4 @@
-"""k-means against EM: the hard-EM limit, agreement metrics, paired stepping and teaching presets.
+"""k-means against EM: the hard-EM limit, agreement metrics and teaching presets.
 
 - **Hard EM is k-means.** EM on a mixture whose weights are equal and whose covariances are all
   fixed at sigma^2 I learns only the means. Its responsibilities are a softmax of
@@ -6,21 +6,17 @@
   becomes k-means' assignment and the M-step k-means' update. :func:`hard_em_run` builds that run.
 - **Metrics.** The adjusted Rand index against the true labels, and the points on which two
   labelings disagree once their cluster numbers are matched.
-- **Paired stepping.** :class:`LockedRun` wraps an ``EMRun`` or a ``KMeansRun`` so that sessions
-  can share it; :func:`advance` moves a run by one of the stepper's actions and returns the new
-  position in its history. The same function drives both sides, so "E-step" means "assign" on
-  the k-means side and "M-step" means "update".
 - **Presets** (:data:`COMPARISON_PRESETS`): seeded data sets with a fixed start, where k-means
   fails and a mixture succeeds (stretched clusters, unequal sizes, unequal spreads), and one
   where a poor start traps EM in a bad local optimum.
 
-No Streamlit here.
+No Streamlit and no locks here: sharing runs between sessions and stepping them belong to the
+UI (``ui.kit.run_store``, ``ui.kit.step_rules``).
 """
 
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -30,7 +26,6 @@ from scipy.optimize import linear_sum_assignment
 from gmm_core.datasets import Dataset
 from gmm_core.em_run import EMRun
 from gmm_core.initialisation import means_only_params
-from gmm_core.kmeans import KMeansRun
 from gmm_core.mixture import as_data
 
 # --- metrics ------------------------------------------------------------------------------------
@@ -148,146 +143,6 @@ def hard_em_run(X, initial_centers, sigma: float, *, tol: float = 1e-3,
         raise ValueError(f"sigma must be a positive number, not {sigma}")
     start = means_only_params(initial_centers, sigma**2)
     return EMRun(X, start, tol=tol, max_iter=max_iter, frozen=FROZEN_FOR_HARD_EM)
-
-
-# --- paired stepping ----------------------------------------------------------------------------
-
-ACTIONS = ("E-step", "M-step", "EM iteration", "Run to convergence", "Back", "Reset")
-
-# k-means' half-steps play the parts of EM's: assignment = E-step, update = M-step.
-_IS_E = frozenset({"E", "assign"})
-_IS_M = frozenset({"M", "update"})
-
-
-class LockedRun:
-    """An ``EMRun`` or a ``KMeansRun`` that several sessions may step at the same time.
-
-    Sessions share a run (same data, same start, same settings give the same history) and each
-    keeps its own position in it; extending the history and reading the run's caches happen
-    under a lock. Exposes the same stepping interface as the stepper's shared runs:
-    ``next_kind_after``, ``extend_to``, ``run_to_convergence``, ``history``, ``status``.
-    """
-
-    def __init__(self, run):
-        self._run = run
-        self._lock = threading.Lock()
-        self.is_kmeans = isinstance(run, KMeansRun)
-
-    @property
-    def X(self) -> np.ndarray:
-        return self._run.X
-
-    def history(self) -> tuple:
-        """The entries computed so far (KMeansHalfStep or HalfStep objects)."""
-        with self._lock:
-            return self._run.history
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._run)
-
-    def status(self) -> str:
-        with self._lock:
-            return self._run.status
-
-    def next_kind_after(self, index: int) -> str | None:
-        """The kind of the entry after ``index`` ("E"/"M" or "assign"/"update"); None at the end.
-
-        Replaying a rewound history follows the stored entries; at the end of the history it is
-        the run's own next step.
-        """
-        with self._lock:
-            if index + 1 < len(self._run):
-                return self._run[index + 1].kind
-            return self._run.next_kind
-
-    def extend_to(self, index: int) -> int:
-        """Compute entries up to ``index`` (or until the run ends); return the last index."""
-        with self._lock:
-            while len(self._run) <= index and not self._run.finished:
-                self._run.step()
-            return len(self._run) - 1
-
-    def run_to_convergence(self) -> int:
-        with self._lock:
-            self._run.run_to_convergence()
-            return len(self._run) - 1
-
-    def labels_at(self, index: int) -> np.ndarray | None:
-        """Hard labels (N,) shown at entry ``index``: k-means' clusters or EM's most responsible
-        component; None before the first assignment or E-step."""
-        with self._lock:
-            if self.is_kmeans:
-                return self._run.labels_at(index)
-            responsibilities = self._run.responsibilities_at(index)
-        return None if responsibilities is None else hard_labels(responsibilities)
-
-    def responsibilities_at(self, index: int) -> np.ndarray | None:
-        """EM's responsibilities (N, K) shown at ``index`` (one-hot labels for k-means)."""
-        with self._lock:
-            if not self.is_kmeans:
-                return self._run.responsibilities_at(index)
-            labels = self._run.labels_at(index)
-            n_clusters = self._run[0].centers.shape[0]
-        return None if labels is None else np.eye(n_clusters)[labels]
-
-
-def can_take(run, index: int, action: str) -> bool:
-    """Whether ``action`` would move ``run`` from entry ``index`` (to enable or disable a button).
-
-    run: anything with ``next_kind_after(index)`` (a LockedRun, the stepper's shared run).
-    """
-    upcoming = run.next_kind_after(index)
-    if action == "E-step":
-        return upcoming in _IS_E
-    if action == "M-step":
-        return upcoming in _IS_M
-    if action in ("EM iteration", "Run to convergence"):
-        return upcoming is not None
-    if action in ("Back", "Reset"):
-        return index > 0
-    raise ValueError(f"unknown action {action!r}; choose from {', '.join(ACTIONS)}")
-
-
-def advance(run, index: int, action: str) -> int:
-    """Apply a stepping action to a run shown at entry ``index``; return the new index.
-
-    run: anything with ``next_kind_after``, ``extend_to`` and ``run_to_convergence`` (a
-    LockedRun around an EMRun or a KMeansRun, or the stepper's shared run). A rewound history is
-    replayed, never recomputed. Actions (:data:`ACTIONS`): "E-step" / "M-step" take that
-    half-step if it is the next one (an assignment / an update for k-means) and otherwise leave
-    the run where it is; "EM iteration" goes to the end of the current iteration (through the
-    next M-step or update); "Run to convergence" to the last entry of the finished run; "Back"
-    one half-step back; "Reset" to the start.
-    """
-    index = max(int(index), 0)
-    if action in ("E-step", "M-step"):
-        if not can_take(run, index, action):
-            return index
-        return min(index + 1, run.extend_to(index + 1))
-    if action == "EM iteration":
-        while True:
-            upcoming = run.next_kind_after(index)
-            if upcoming is None:
-                return index
-            index = min(index + 1, run.extend_to(index + 1))
-            if upcoming in _IS_M:
-                return index
-    if action == "Run to convergence":
-        return run.run_to_convergence()
-    if action == "Back":
-        return max(index - 1, 0)
-    if action == "Reset":
-        return 0
-    raise ValueError(f"unknown action {action!r}; choose from {', '.join(ACTIONS)}")
-
-
-def step_forward(run, index: int) -> int:
-    """The next half-step, whichever kind it is (Play uses this); the same index at the end."""
-    upcoming = run.next_kind_after(max(int(index), 0))
-    if upcoming is None:
-        return index
-    return advance(run, index, "E-step" if upcoming in _IS_E else "M-step")
 
 
 # --- presets where the two methods part ways -------------------------------------------------------

@@ -110,3 +110,20 @@ def test_step_rules_on_a_finished_history():
     assert run.history()[4].iteration == 2
     with pytest.raises(ValueError, match="unknown action"):
         advance(run, 0, "Jump")
+
+
+def test_step_rules_at_the_end_at_the_start_and_when_replaying():
+    """What the k-means vs EM page's rule tests checked (moved from gmm_core.comparison)."""
+    run = FinishedRun(["start", "assign", "update", "assign", "update"])
+    assert not can_take(run, 0, "Back") and not can_take(run, 0, "Reset")
+    assert can_take(run, 1, "Back") and can_take(run, 1, "Reset")
+    # at the end every forward action stays where it is
+    assert advance(run, 4, "EM iteration") == 4
+    assert advance(run, 4, "M-step") == 4 and advance(run, 4, "E-step") == 4
+    # replaying a rewound history moves along the stored entries, one kind at a time
+    assert advance(run, 1, "M-step") == 2 and advance(run, 1, "E-step") == 1
+    assert [step_forward(run, i) for i in range(5)] == [1, 2, 3, 4, 4]
+    for action in ("E-step", "M-step", "EM iteration", "Run to convergence", "Back", "Reset"):
+        assert isinstance(advance(run, 2, action), int)
+    with pytest.raises(ValueError, match="unknown action"):
+        can_take(run, 0, "Jump")

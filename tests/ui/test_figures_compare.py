@@ -7,15 +7,15 @@ import plotly.graph_objects as go
 
 from gmm_core.kmeans import assign
 from gmm_core.model_search import model_grid, restarts
-from ui.figures_common import figure_style
-from ui.figures_kmeans import (
+from ui.figures.common import figure_style
+from ui.figures.kmeans import (
     add_highlight,
     inertia_figure,
     kmeans_figure_2d,
     relax_aspect,
     voronoi_trace,
 )
-from ui.figures_selection import criterion_figure, init_comparison_figure, restarts_histogram
+from ui.selection.figures import criterion_figure, init_comparison_figure, restarts_histogram
 
 STYLE = figure_style(100)
 

@@ -1,17 +1,15 @@
-"""k-means against EM: the hard-EM limit, the agreement metrics, paired stepping and the presets."""
+"""k-means against EM: the hard-EM limit, the agreement metrics and the presets.
+
+Stepping the two runs in one rhythm is the kit's (tests/ui/test_compare_stepping.py)."""
 
 import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from gmm_core.comparison import (
-    ACTIONS,
     COMPARISON_PRESETS,
     MIXTURE_WINS,
-    LockedRun,
     adjusted_rand_index,
-    advance,
-    can_take,
     contingency_table,
     data_spread,
     disagreement,
@@ -20,7 +18,6 @@ from gmm_core.comparison import (
     load_comparison_preset,
     match_labels,
     softness,
-    step_forward,
 )
 from gmm_core.em_run import EMRun
 from gmm_core.initialisation import params_from_means
@@ -148,86 +145,6 @@ def test_data_spread_is_the_root_mean_variance():
     X = np.array([[0.0, 0.0], [2.0, 4.0]])  # variances 1 and 4
     assert data_spread(X) == pytest.approx(np.sqrt(2.5))
     assert data_spread(np.ones((5, 2))) == 1.0
-
-
-# --- paired stepping ------------------------------------------------------------------------------
-
-
-def _locked_pair(key="unequal-spreads"):
-    data, start = load_comparison_preset(key)
-    return (LockedRun(KMeansRun(data.X, start)),
-            LockedRun(EMRun(data.X, params_from_means(data.X, start, "full"))))
-
-
-def test_advance_steps_both_kinds_of_run_in_the_same_rhythm():
-    kmeans_run, em_run = _locked_pair()
-    position = {"k": 0, "e": 0}
-    for action, k_kind, e_kind in [("E-step", "assign", "E"), ("M-step", "update", "M"),
-                                   ("E-step", "assign", "E")]:
-        position["k"] = advance(kmeans_run, position["k"], action)
-        position["e"] = advance(em_run, position["e"], action)
-        assert kmeans_run.history()[position["k"]].kind == k_kind
-        assert em_run.history()[position["e"]].kind == e_kind
-    # after an E-step the next half-step is an M-step: "E-step" does nothing
-    assert not can_take(em_run, position["e"], "E-step")
-    assert advance(em_run, position["e"], "E-step") == position["e"]
-    assert kmeans_run.next_kind_after(position["k"]) == "update"
-
-
-def test_iteration_back_reset_and_run_to_convergence():
-    data, start = load_comparison_preset("bad-start")
-    run = LockedRun(EMRun(data.X, params_from_means(data.X, start, "full")))
-    index = advance(run, 0, "EM iteration")
-    assert (index, run.history()[index].kind) == (2, "M")
-    index = advance(run, advance(run, index, "E-step"), "EM iteration")  # only the M-step left
-    assert (index, run.history()[index].kind) == (4, "M")
-    assert advance(run, index, "Back") == 3
-    assert advance(run, index, "Reset") == 0
-    assert not can_take(run, 0, "Back")
-    last = advance(run, index, "Run to convergence")
-    assert run.status() == "converged" and last == len(run) - 1
-    assert not can_take(run, last, "EM iteration")
-    assert advance(run, last, "EM iteration") == last
-    assert advance(run, last, "M-step") == last
-    # replaying a rewound history follows the stored entries
-    length = len(run)
-    assert advance(run, 1, "M-step") == 2 and len(run) == length
-
-
-def test_locked_run_gives_labels_and_responsibilities_of_both_kinds():
-    kmeans_run, em_run = _locked_pair()
-    assert kmeans_run.labels_at(0) is None and em_run.labels_at(0) is None
-    assert kmeans_run.responsibilities_at(0) is None
-    kmeans_run.extend_to(1)
-    em_run.extend_to(2)
-    labels = kmeans_run.labels_at(1)
-    np.testing.assert_array_equal(kmeans_run.responsibilities_at(1).argmax(axis=1), labels)
-    np.testing.assert_array_equal(em_run.labels_at(2),
-                                  em_run.responsibilities_at(2).argmax(axis=1))
-    assert kmeans_run.is_kmeans and not em_run.is_kmeans
-    assert kmeans_run.X.shape == em_run.X.shape
-
-
-def test_step_forward_takes_whichever_half_step_comes_next():
-    kmeans_run, em_run = _locked_pair()
-    kinds = []
-    index = 0
-    for _ in range(4):
-        index = step_forward(kmeans_run, index)
-        kinds.append(kmeans_run.history()[index].kind)
-    assert kinds == ["assign", "update", "assign", "update"]
-    last = em_run.run_to_convergence()
-    assert step_forward(em_run, last) == last
-
-
-def test_every_action_is_known_and_unknown_ones_are_refused():
-    kmeans_run, _ = _locked_pair()
-    for action in ACTIONS:
-        assert isinstance(advance(kmeans_run, 0, action), int)
-    with pytest.raises(ValueError, match="unknown action"):
-        advance(kmeans_run, 0, "Jump")
-    with pytest.raises(ValueError, match="unknown action"):
-        can_take(kmeans_run, 0, "Jump")
 
 
 # --- presets ---------------------------------------------------------------------------------------
