@@ -78,7 +78,7 @@ def test_shared_variance_gives_equal_variances():
     assert app.selectbox(key="em1d.cov").value == "tied"
     click(app, PAGE, "Run to convergence")
     show_details(app, PAGE, "The numbers", "The formulas")
-    assert "σ² (variance)" in tables(app)[0]
+    assert "σ²_k (variance)" in tables(app)[0]
     # The run ends on an M-step, so its formula (one variance shared by all) is on screen.
     assert r"\sigma^2 = \frac{1}{N}" in texts(app.latex)
 

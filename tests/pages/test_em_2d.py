@@ -1,5 +1,7 @@
 """AppTest tests of the page "EM in 2-D": every control, deep links, bad input, lessons."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -241,8 +243,13 @@ def test_bad_reg_and_tolerance_text_is_reported():
     app.text_input(key="em2d.tol").set_value("-5").run()
     assert_clean(app)
     errors = texts(app.error)
-    assert "reg_covar='minus one' is not a number at least 0" in errors
-    assert "tolerance='-5' is not a number above" in errors or "tolerance='-5'" in errors
+    assert "reg_covar: “minus one” is not one number" in errors and "Using 1e-06." in errors
+    assert "tolerance: “-5” is out of range: type a number from 1e-12 to 1" in errors
+    # A minus sign pasted from a PDF is a minus sign (and still out of range here).
+    app.text_input(key="em2d.tol").set_value("1e\u22124").run()
+    assert_clean(app)
+    assert "tolerance" not in texts(app.error)
+    assert app.query_params["tol"] in ("0.0001", ["0.0001"])
 
 
 def test_reg_zero_is_allowed():
@@ -420,14 +427,16 @@ def test_numbers_and_formulas_follow_the_half_step():
     assert len(tables(app)) == 2
     click(app, PAGE, "E-step")
     latex = texts(app.latex)
-    assert r"r_{ic} = \frac{\pi_c" in latex
-    assert "r_{i1} =" in latex  # the worked example
+    assert r"r_{ik} = \frac{\pi_k" in latex
+    # The worked example is written for the followed point itself, e.g. x_{17} and r_{17,1}.
+    assert re.search(r"x_\{(\d+)\} = .*r_\{\1,1\} =", latex)
+    assert r"\mathcal{N}(x_i" not in latex.split("Worked")[-1].split("aligned")[1]
     click(app, PAGE, "M-step")
     latex = texts(app.latex)
-    assert r"\mu_c = \frac{1}{m_c}" in latex and "m_{1} =" in latex
+    assert r"\mu_k = \frac{1}{N_k}" in latex and "N_{1} =" in latex
     app.selectbox(key="em2d.worked_component.3").set_value(2).run()
     assert_clean(app)
-    assert "m_{3} =" in texts(app.latex)
+    assert "N_{3} =" in texts(app.latex)
     assert "#FFE08A" in tables(app)[0]  # the M-step changed the parameters: highlighted
     app.toggle(key="em2d.all_formulas").set_value(True).run()
     assert_clean(app)
@@ -442,7 +451,16 @@ def test_followed_points_input():
     assert_clean(app)
     assert "<td style=\"\">7</td>" in tables(app)[1]
     app.text_input(key="em2d.followed").set_value("0, 99999").run()
-    assert "'99999' is not a point number" in texts(app.error)
+    assert "There is no point 99999" in texts(app.error)
+    # Superscript and circled digits (AltGr+2 on a German keyboard) used to raise ValueError;
+    # the message stays after every step.
+    for typed in ("1, ²", "³", "④"):
+        app.text_input(key="em2d.followed").set_value(typed).run()
+        assert_clean(app)
+        assert "Showing the default points." in texts(app.error)
+        click(app, PAGE, "M-step" if app.button(key="em2d.step_button.main.m_step").disabled
+              is False else "E-step")
+        assert_clean(app)
 
 
 def test_collapse_lesson_shows_the_runaway_and_its_cure():

@@ -23,6 +23,7 @@ from gmm_core.generative import SEED_MAX
 from gmm_core.initialisation import INIT_METHODS
 from gmm_core.mixture import COVARIANCE_TYPES
 from gmm_core.model_search import COVARIANCE_TYPES_1D
+from ui.kit import user_input
 from ui.kit.links import (
     clean_query,
     parse_bool,
@@ -145,10 +146,10 @@ def parse_means(text: str, n_features: int, max_components: int = K_MAX):
     means = []
     for position, part in enumerate(parts, start=1):
         pieces = [piece for piece in part.replace(",", " ").split() if piece]
-        try:
-            values = tuple(float(piece) for piece in pieces)
-        except ValueError:
-            values = ()
+        # Each coordinate as typed or pasted (a Unicode minus is a minus).
+        parsed = [user_input.parse_float(piece) for piece in pieces]
+        values = tuple(value for value, _ in parsed) if all(
+            problem is None for _, problem in parsed) else ()
         if len(values) != n_features or not all(math.isfinite(v) for v in values):
             wanted = "one number" if n_features == 1 else "two numbers separated by a comma"
             return None, (

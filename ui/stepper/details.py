@@ -8,13 +8,23 @@ import numpy as np
 import streamlit as st
 
 from gmm_core.mixture import ComponentCollapse
-from ui.kit.escape import untrusted_markdown
+from ui import pages
 from ui.kit.run_store import SharedRun
+from ui.kit.user_input import parse_index_list
 from ui.stepper import formulas, numbers
 from ui.stepper.page import StepperPage
 from ui.stepper.sidebar import Setup
 
 NUMBERS, FORMULAS = "The numbers", "The formulas"
+# The explanation of the lower bound, on The mixture model page.
+WHY_EM_CLIMBS = f"{pages.MIXTURE_MODEL.url_path}#why-em-climbs"
+START_TEXT = (
+    "**The start.** EM alternates two half-steps from here: the E-step and the M-step "
+    "(below). They do different things to the log-likelihood ℓ(θ): the **E-step** leaves ℓ "
+    "unchanged (the parameters θ do not move) and raises the lower bound until it touches ℓ; "
+    "the **M-step** maximises that bound over θ, so ℓ cannot fall (exactly so with λ = 0; "
+    "with λ > 0 the M-step adds λ after maximising, and a large λ can lower ℓ):"
+)
 DETAIL_PANELS = (NUMBERS, FORMULAS)
 
 
@@ -41,9 +51,9 @@ def followed_points(page: StepperPage, X: np.ndarray) -> tuple[int, ...]:
                          persist_state="session")
     if not text.strip():
         return defaults
-    indices, problem = numbers.parse_point_indices(text, len(X))
+    indices, problem = parse_index_list(text, len(X))
     if problem:
-        st.error(f"{untrusted_markdown(problem)}. Showing the default points.")
+        st.error(f"{problem} Showing the default points.")
         return defaults
     return indices
 
@@ -61,7 +71,8 @@ def numbers_panel(page: StepperPage, setup: Setup, run: SharedRun, history, inde
                                              previous_counts=previous_counts,
                                              feature_names=setup.data.feature_names)
     font_size = 22 if setup.display.presentation else 15
-    st.markdown("**Parameters** (highlighted: changed by this half-step; m = Σᵢ rᵢc)")
+    st.markdown("**Parameters** (highlighted: changed by this half-step; soft count "
+                "N_k = Σᵢ r_ik)")
     st.html(numbers.table_html(table, changed=changed, font_size=font_size))
     st.markdown("**Responsibilities of a few points** (the worked examples use the first)")
     followed_table = numbers.responsibility_table(setup.data.X, responsibilities, followed,
@@ -79,15 +90,16 @@ def formulas_panel(page: StepperPage, setup: Setup, run: SharedRun, history, ind
     n_features = page.n_features
     settings = setup.settings
     point_index = followed[0]
+    cov = settings.cov
     try:
         if entry.kind == "E":
             st.markdown("**This half-step: the E-step** (responsibilities by Bayes' rule)")
-            st.latex(formulas.e_step_latex(n_features))
+            st.latex(formulas.e_step_latex(n_features, cov))
             st.markdown(f"Worked example with point {point_index}:")
             st.latex(formulas.worked_e_step(X[point_index], point_index, entry.params))
         elif entry.kind == "M":
             st.markdown("**This half-step: the M-step** (weighted averages)")
-            st.latex(formulas.m_step_latex(settings.cov, n_features))
+            st.latex(formulas.m_step_latex(cov, n_features))
             n_components = entry.params.n_components
             component = st.selectbox("Worked example for component", range(n_components),
                                      format_func=lambda k: f"{k + 1}", width=220,
@@ -95,18 +107,20 @@ def formulas_panel(page: StepperPage, setup: Setup, run: SharedRun, history, ind
             st.latex(formulas.worked_m_step(X, run.responsibilities_at(index - 1),
                                             entry.params, component, settings.reg))
         else:
-            st.markdown("**The start.** EM alternates two half-steps from here: the E-step "
-                        "and the M-step (below). Both raise the log-likelihood:")
-        st.latex(formulas.log_likelihood_latex(n_features))
+            st.markdown(START_TEXT)
+        st.latex(formulas.log_likelihood_latex(n_features, cov))
         if math.isfinite(entry.log_likelihood):
             st.latex(formulas.worked_log_likelihood(X[point_index], point_index, entry.params,
                                                     entry.log_likelihood, len(X)))
+        st.caption(f"Why the log-likelihood can only rise: [Why EM climbs]({WHY_EM_CLIMBS}) on "
+                   "The mixture model page (the lower bound and the two half-steps).")
     except ComponentCollapse as collapse:
         st.warning(f"No worked example: {collapse.message}")
     if st.toggle("All the formulas of one EM iteration", key=page.state.key("all_formulas"),
                  persist_state="session"):
-        st.latex(r"\begin{gathered}" + formulas.e_step_latex(n_features) + r"\\[1ex]"
+        st.latex(r"\begin{gathered}" + formulas.e_step_latex(n_features, settings.cov)
+                 + r"\\[1ex]"
                  + formulas.m_step_latex(settings.cov, n_features) + r"\\[1ex]"
-                 + formulas.log_likelihood_latex(n_features) + r"\end{gathered}")
+                 + formulas.log_likelihood_latex(n_features, settings.cov) + r"\end{gathered}")
         st.caption("Computed in log space (log-sum-exp), so far-away points do not underflow "
                    "to 0. λ is reg_covar.")

@@ -50,36 +50,47 @@ def _collapse_panel(page: StepperPage, settings: ViewSettings, run: SharedRun) -
         st.subheader("The collapse lesson")
         if run.status() == "collapsed":
             collapse = next(entry.collapse for entry in history if entry.collapse is not None)
-            finite = [entry.log_likelihood for entry in history
-                      if math.isfinite(entry.log_likelihood)]
             st.error(collapse.message)
-            st.markdown(
-                "**Why.** A Gaussian's density at its mean is 1/√(2πσ²) in 1-D: as σ² → 0 it "
-                "grows without bound. A component that owns only a point or two (or points "
-                "on a line, in 2-D) can shrink its variance towards zero, and every M-step "
-                "that does so *raises* the likelihood: the log-likelihood climbed from "
-                f"{finite[0]:.1f} to {max(finite):.1f} and then to infinity. The maximum "
-                "likelihood estimate does not exist; EM is faithfully chasing it."
-            )
+            st.markdown(_why_collapse(history, collapse))
             st.button(f"Same start with reg_covar = {lessons.SAFE_REG:g}",
                       key=page.state.lesson.key("safe"), on_click=apply_settings,
                       args=(page, lessons.collapse_lesson(page.n_features, lessons.SAFE_REG)
                             if lessons.is_collapse_lesson(settings, page.n_features)
                             else _with_reg(settings, lessons.SAFE_REG), STEP_MAX))
-        else:
+        elif settings.reg > 0:
             st.success(
                 f"With reg_covar = {settings.reg:g} every variance keeps a floor of "
                 f"{settings.reg:g}, so no component can shrink onto a point: the run is "
                 f"{STATUS_NAMES.get(run.status(), run.status())} at log-likelihood "
-                f"{history[-1].log_likelihood:.2f}."
+                f"{history[-1].log_likelihood:.2f} after {len(history) - 1} half-steps."
             )
-            if settings.reg > 0:
-                st.button("Back to reg_covar = 0", key=page.state.lesson.key("unsafe"),
-                          on_click=apply_settings,
-                          args=(page, _with_reg(settings, 0.0), STEP_MAX))
-            else:
-                st.caption("reg_covar = 0: nothing stops a variance from shrinking to zero. "
-                           "Step on and watch the log-likelihood chart.")
+            st.button("Back to reg_covar = 0", key=page.state.lesson.key("unsafe"),
+                      on_click=apply_settings, args=(page, _with_reg(settings, 0.0), STEP_MAX))
+        else:
+            st.caption(f"reg_covar = 0: nothing stops a variance from shrinking to zero. After "
+                       f"{len(history) - 1} half-steps no component has collapsed (the run is "
+                       f"{STATUS_NAMES.get(run.status(), run.status())}). Step on and watch "
+                       "the log-likelihood chart.")
+
+
+def _why_collapse(history, collapse) -> str:
+    """Why a component collapsed, with the climb this run actually took (if it took one)."""
+    why = ("**Why.** A Gaussian's density at its mean is 1/√(2πσ²) in 1-D: as σ² → 0 it "
+           "grows without bound. A component that owns only a point or two (or points on a "
+           "line, in 2-D) can shrink its variance towards zero, and every M-step that does so "
+           "*raises* the likelihood")
+    if collapse.at_start:
+        return (why + ". Here the start itself is already squeezed: its log-likelihood is "
+                "unbounded before EM takes a single step, so there is nothing to climb. The "
+                "maximum likelihood estimate does not exist.")
+    finite = [entry.log_likelihood for entry in history if math.isfinite(entry.log_likelihood)]
+    if len(finite) >= 2:
+        climb = (f": the log-likelihood climbed from {finite[0]:.1f} to {max(finite):.1f} and "
+                 "then to infinity")
+    else:
+        climb = f": the log-likelihood went from {finite[0]:.1f} to infinity" if finite else ""
+    return (why + climb + ". The maximum likelihood estimate does not exist; EM is "
+            "faithfully chasing it.")
 
 
 def _with_reg(settings: ViewSettings, reg: float) -> ViewSettings:

@@ -1,6 +1,6 @@
 """The numbers behind the picture: parameter and responsibility tables (pure pandas).
 
-``parameter_table`` lists pi, m, mu and Sigma per component and marks which cells the last
+``parameter_table`` lists π_k, N_k, μ_k and Σ_k per component and marks which cells the last
 half-step changed; ``table_html`` renders a table as plain HTML with the changed cells
 highlighted and each component's colour next to its number (a pandas Styler through
 ``st.dataframe`` costs 30 ms per rerun and does not grow with presentation mode).
@@ -8,7 +8,6 @@ highlighted and each component's colour next to its number (a pandas Styler thro
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 
 import numpy as np
@@ -16,6 +15,7 @@ import pandas as pd
 
 from gmm_core.mixture import MixtureParams, full_covariances
 from ui.figures.common import component_hex
+from ui.kit.escape import untrusted_html
 
 CHANGED_BACKGROUND = "background:#FFE08A;font-weight:600"
 COMPONENT_COLUMN = "component"
@@ -24,19 +24,19 @@ COMPONENT_COLUMN = "component"
 def _parameter_columns(params: MixtureParams, counts: np.ndarray | None,
                        feature_names: Sequence[str]) -> dict[str, np.ndarray]:
     n_features = params.n_features
-    columns: dict[str, np.ndarray] = {"π (weight)": params.weights}
-    columns["m (soft count)"] = counts if counts is not None else np.full(params.n_components,
+    columns: dict[str, np.ndarray] = {"π_k (weight)": params.weights}
+    columns["N_k (soft count)"] = counts if counts is not None else np.full(params.n_components,
                                                                           np.nan)
     covariances = full_covariances(params)
     if n_features == 1:
-        columns["μ (mean)"] = params.means[:, 0]
-        columns["σ² (variance)"] = covariances[:, 0, 0]
+        columns["μ_k (mean)"] = params.means[:, 0]
+        columns["σ²_k (variance)"] = covariances[:, 0, 0]
         return columns
     for d, name in enumerate(feature_names[:n_features]):
-        columns[f"μ {name}"] = params.means[:, d]
+        columns[f"μ_k {name}"] = params.means[:, d]
     for row in range(n_features):
         for column in range(row, n_features):
-            columns[f"Σ[{row + 1},{column + 1}]"] = covariances[:, row, column]
+            columns[f"Σ_k[{row + 1},{column + 1}]"] = covariances[:, row, column]
     return columns
 
 
@@ -46,7 +46,7 @@ def parameter_table(params: MixtureParams, *, counts: np.ndarray | None = None,
                     feature_names: Sequence[str] = ("x", "y")):
     """One row per component: weight, soft count, mean and covariance entries.
 
-    params: the parameters shown; counts: (K,) soft counts m_c = sum_i r_ic of the
+    params: the parameters shown; counts: (K,) soft counts N_k = sum_i r_ik of the
     responsibilities shown (None before the first E-step); previous / previous_counts: the
     same one half-step earlier. Returns (table, changed): two DataFrames of the same shape,
     ``changed`` True where the last half-step changed the value.
@@ -71,7 +71,7 @@ def parameter_table(params: MixtureParams, *, counts: np.ndarray | None = None,
 def _cell(value) -> str:
     if isinstance(value, float | np.floating):
         return "—" if np.isnan(value) else f"{value:.4g}"
-    return html.escape(str(value))
+    return untrusted_html(value)
 
 
 def table_html(table: pd.DataFrame, *, changed: pd.DataFrame | None = None,
@@ -81,7 +81,7 @@ def table_html(table: pd.DataFrame, *, changed: pd.DataFrame | None = None,
     changed: booleans of the same shape, True cells highlighted; tints: CSS colours (or "")
     for cell backgrounds. The component column shows each component's colour.
     """
-    header = "".join(f"<th>{html.escape(str(name))}</th>" for name in table.columns)
+    header = "".join(f"<th>{untrusted_html(name)}</th>" for name in table.columns)
     rows = []
     for row_index, row in table.iterrows():
         cells = []
@@ -115,27 +115,6 @@ def default_followed_points(X: np.ndarray, n_points: int = 5) -> tuple[int, ...]
     return tuple(sorted({int(order[min(p, len(order) - 1)]) for p in positions}))
 
 
-def parse_point_indices(text: str, n_samples: int, limit: int = 12):
-    """Point numbers typed by a user ("3, 17, 250"): 0-based rows of X, as shown on hover.
-
-    Returns (indices (0-based tuple), problem or None).
-    """
-    indices = []
-    for part in text.replace(";", ",").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        if not part.isdigit() or not 0 <= int(part) < n_samples:
-            return None, (f"{part[:20]!r} is not a point number from 0 to {n_samples - 1}; "
-                          "type numbers separated by commas, e.g. 0, 10, 42")
-        indices.append(int(part))
-    if not indices:
-        return None, "type at least one point number, e.g. 0, 10, 42"
-    if len(indices) > limit:
-        return None, f"follow at most {limit} points at a time"
-    return tuple(dict.fromkeys(indices)), None
-
-
 def responsibility_table(X: np.ndarray, responsibilities: np.ndarray | None,
                          indices: Sequence[int], feature_names: Sequence[str] = ("x", "y")):
     """The followed points: their coordinates and r_i1 .. r_iK (NaN before the first E-step).
@@ -148,17 +127,17 @@ def responsibility_table(X: np.ndarray, responsibilities: np.ndarray | None,
         table[feature_names[d] if d < len(feature_names) else f"x{d + 1}"] = X[indices, d]
     if responsibilities is not None:
         for k in range(responsibilities.shape[1]):
-            table[f"r{k + 1}"] = responsibilities[indices, k]
+            table[f"r_i{k + 1}"] = responsibilities[indices, k]
     return table
 
 
 def responsibility_tints(table: pd.DataFrame) -> pd.DataFrame:
-    """Background colours for a responsibility table: r_k in component k's colour, as strong
-    as its value."""
+    """Background colours for a responsibility table: r_ik in component k's colour, as
+    strong as its value."""
     tints = pd.DataFrame("", index=table.index, columns=table.columns)
     for name in table.columns:
-        if name.startswith("r") and name[1:].isdigit():
-            colour = component_hex(int(name[1:]) - 1)
+        if name.startswith("r_i") and name[3:].isdigit():
+            colour = component_hex(int(name[3:]) - 1)
             alphas = np.clip(table[name].to_numpy(dtype=float), 0, 1)
             tints[name] = [f"{colour}{int(round(alpha * 160)):02X}" for alpha in alphas]
     return tints

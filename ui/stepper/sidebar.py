@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from gmm_core.initialisation import INIT_DESCRIPTIONS
-from ui.kit import links, stepping
+from ui.kit import links, stepping, user_input
 from ui.kit import view_settings as vs
 from ui.kit.data_picker import (
     LoadedData,
@@ -95,9 +95,12 @@ def _ensure_widget_defaults(page: StepperPage) -> None:
 
 
 def _number_text(label: str, text: str, low: float, high: float, default: float) -> float:
-    value, problem = links.parse_float(label, str(text), low, high, default)
+    """A number typed in a text box (Unicode minus and decimal commas accepted), or the default
+    with the problem shown next to the box."""
+    value, problem = user_input.parse_float(text, low=low, high=high)
     if problem:
-        st.error(untrusted_markdown(problem))
+        st.error(f"{label}: {problem} Using {default:g}.")
+        return default
     return value
 
 

@@ -11,7 +11,8 @@ from functools import partial
 
 import streamlit as st
 
-from gmm_core.em_run import likelihood_decreases
+from gmm_core.diagnostics import data_variance
+from gmm_core.em_run import explain_decrease, likelihood_decreases
 from ui.figures import figure_style, mixture_figure_1d, mixture_figure_2d
 from ui.figures.click_grid import click_grid
 from ui.figures.svg import log_likelihood_svg
@@ -132,15 +133,21 @@ def _likelihood_chart(history, index: int, status: str, style) -> None:
 
 
 def _notes(page: StepperPage, history, index: int, status: str, setup: Setup) -> None:
-    """The "what to notice" note, and a warning if the log-likelihood ever decreased."""
+    """The "what to notice" note, and a warning with its true cause if ℓ ever decreased."""
+    settings, X = setup.settings, setup.data.X
     values = [entry.log_likelihood for entry in history]
-    decreased = [int(i) for i in likelihood_decreases(values)]
+    decreased = [int(i) for i in likelihood_decreases(values, n_samples=len(X))]
     if decreased:
+        first = decreased[0]
+        # On a decreasing half-step the note below explains it; elsewhere the warning does.
+        reason = ("" if index in decreased else f" At half-step {first}: "
+                  + (explain_decrease(X, history, settings.reg, first) or ""))
         st.warning(f"The log-likelihood decreased at half-step(s) "
-                   f"{', '.join(map(str, decreased))}: EM should never do that.")
-    settings = setup.settings
-    st.info(notes.what_to_notice(
-        history, index, status=status, init=settings.init, n_points=len(setup.data.X),
-        n_features=page.n_features, tol=settings.tol, max_iter=settings.max_iter,
-        decreased=decreased,
-    ))
+                   f"{', '.join(map(str, decreased))}.{reason}")
+    context = notes.NoteContext(
+        status=status, init=settings.init, n_points=len(X), n_features=page.n_features,
+        reg_covar=settings.reg, tol=settings.tol, max_iter=settings.max_iter,
+        data_variance=data_variance(X),
+        decrease_reason=explain_decrease(X, history, settings.reg, index)
+        if index in decreased else None)
+    st.info(notes.what_to_notice(history, index, context))
