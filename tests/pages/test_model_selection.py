@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from gmm_core.model_search import RESTARTABLE_INITS
+from tests.pages.stepper_helpers import visible
 
 PAGE = "pages/4_Model_selection.py"
 
@@ -143,15 +144,15 @@ def test_fitting_controls_refit_and_the_grid_is_cached(run_app):
     assert param(at, "reg") == "0.001"
     assert any("from random-points (seed 3)" in caption.value for caption in at.caption)
     # an unrelated control (presentation mode) reuses every fit from the cache
-    from ui import selection_controls
+    from ui.selection import fits
 
     calls = []
-    original = selection_controls.fit_covariance_types
-    selection_controls.fit_covariance_types = lambda *a, **k: calls.append(a) or original(*a, **k)
+    original = fits.fit_covariance_types
+    fits.fit_covariance_types = lambda *a, **k: calls.append(a) or original(*a, **k)
     try:
         at.sidebar.toggle(key="presentation").set_value(True).run()
     finally:
-        selection_controls.fit_covariance_types = original
+        fits.fit_covariance_types = original
     assert not at.exception and calls == []
 
 
@@ -204,7 +205,7 @@ def test_bad_link_values_are_reported_and_replaced(run_app):
     assert not at.exception
     (warning,) = at.warning
     for fragment in ("dataset='nope'", "k='99'", "init='given-means'", "reg=0.05", "cov='round'"):
-        assert fragment in warning.value
+        assert fragment in visible(warning.value)
     assert at.sidebar.select_slider(key="msel.reg").value == 0.1
     assert param(at, "dataset") == "tutorial-2d"
     # the warning stays while the view is the link's, and goes once a setting changes
@@ -220,3 +221,17 @@ def test_too_many_points_are_refused_with_a_clear_message(run_app):
     (error,) = at.error
     assert "50,000 points" in error.value and "at most 20,000" in error.value
     assert not at.get("plotly_chart")
+
+
+def test_too_many_points_then_fewer_keeps_the_other_settings(run_app):
+    """Moved from tests/test_stateful_pages.py: a refused data set loses no other setting."""
+    at = run_app(PAGE)
+    at.sidebar.number_input(key="msel.seed").set_value(7).run()
+    at.sidebar.selectbox(key="msel2d.dataset").set_value("blobs").run()
+    at.sidebar.number_input(key="msel2d.n").set_value(100_000).run()
+    assert "Choose at most" in " ".join(error.value for error in at.error)
+    assert at.sidebar.number_input(key="msel.seed").value == 7
+    at.sidebar.number_input(key="msel2d.n").set_value(500).run()
+    assert not at.error and not at.exception
+    assert at.sidebar.number_input(key="msel.seed").value == 7
+    assert at.get("plotly_chart")

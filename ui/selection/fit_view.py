@@ -1,0 +1,37 @@
+"""One fitted model on screen: drawn with the stepper's figure, and its numbers."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from gmm_core.mixture import MixtureParams, predict_proba
+from gmm_core.model_search import GridEntry
+from ui.figures import FigureStyle, mixture_figure_1d, mixture_figure_2d
+from ui.figures.kmeans import relax_aspect
+from ui.kit.data_picker import LoadedData
+from ui.kit.escape import untrusted_plotly
+from ui.kit.text import number
+
+
+def fit_figure(data: LoadedData, params: MixtureParams, style: FigureStyle):
+    """The stepper's figure of a fitted mixture (responsibilities as colours), 1-D or 2-D."""
+    X = data.X
+    responsibilities = predict_proba(X, params)
+    # Column names come from the user's CSV: never markup in a Plotly title.
+    names = tuple(untrusted_plotly(name) for name in data.feature_names)
+    if X.shape[1] == 1:
+        return mixture_figure_1d(X, params, responsibilities, style, feature_name=names[0])
+    return relax_aspect(mixture_figure_2d(X, params, responsibilities, style,
+                                          feature_names=names[:2]), X)
+
+
+def entry_metrics(entry: GridEntry, n_samples: int) -> None:
+    """Log-likelihood, BIC, AIC and parameter count of one model, and how its EM run ended."""
+    first, second, third, fourth = st.columns(4)
+    first.metric("Log-likelihood", number(entry.fit.log_likelihood),
+                 help=f"{number(entry.fit.log_likelihood / n_samples, 4)} per point")
+    second.metric("BIC", number(entry.bic))
+    third.metric("AIC", number(entry.aic))
+    fourth.metric("Parameters", entry.n_params)
+    st.caption(f"EM {entry.fit.status} after {entry.fit.n_iter} iteration(s) from "
+               f"{entry.fit.init} (seed {entry.fit.seed}).")

@@ -1,0 +1,43 @@
+"""The body of the page "Model selection": the introduction and its three sections.
+
+``show()`` is everything below the page's title: the sidebar (data and fitting settings), then
+1 · BIC and AIC for K = 1, 2, … (the grid, the verdict, one model drawn), 2 · restarts of one
+model, 3 · Old Faithful with one Gaussian against two.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.selection.controls import sidebar, write_view_link
+from ui.selection.faithful import faithful_section
+from ui.selection.grid import grid_section
+from ui.selection.restarts import restarts_section
+
+TITLE = "Model selection: how many components?"
+
+
+def show() -> None:
+    st.markdown(
+        "More components always fit the data at least as well, so the likelihood alone cannot "
+        "choose K. The information criteria add a price per parameter: "
+        "BIC = −2 log L + p log N and AIC = −2 log L + 2p, lower is better."
+    )
+    setup = sidebar()
+    if setup is None:
+        st.stop()
+
+    st.header("1 · BIC and AIC for K = 1, 2, …")
+    grid = grid_section(setup)
+    write_view_link(setup)
+
+    st.header("2 · Restarts: one model, many starts")
+    st.markdown(
+        "EM climbs to the nearest hill of the likelihood. Starting it from different places "
+        "shows how many hills there are, and keeping the best of several starts is the usual "
+        "remedy."
+    )
+    restarts_section(setup, grid)
+
+    st.header("3 · Old Faithful: one Gaussian or two?")
+    faithful_section(setup)
