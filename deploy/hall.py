@@ -244,7 +244,7 @@ class Hall:
         self.replicas: list[Child] = []
         self.replica_urls: dict[str, str] = {}
         self.haproxy: Child | None = None
-        self.stopping = False
+        self.stopping: str | None = None  # the name of the stop signal once one arrived
 
     # -- start -----------------------------------------------------------------------------
 
@@ -381,9 +381,9 @@ class Hall:
             raise Stop
 
     def on_signal(self, signum: int, _frame) -> None:
+        # Only a flag: printing here could re-enter a print the signal interrupted.
         if not self.stopping:
-            self.stopping = True
-            say(f"\nStopping (signal {signal.Signals(signum).name})")
+            self.stopping = signal.Signals(signum).name
 
     def watch(self) -> None:
         """Until a stop signal: restart replicas that die; give up if HAProxy dies."""
@@ -445,7 +445,7 @@ class Hall:
             self.announce(backends)
             self.watch()
         except Stop:
-            pass
+            say(f"\nStopping (signal {self.stopping})")
         except (HallError, OSError, ValueError) as error:
             failed = True
             say(f"ERROR: {error}")

@@ -170,17 +170,20 @@ def _read_lines(stream, lines: queue.Queue) -> None:
 
 @contextlib.contextmanager
 def running_hall(replicas: int = 2, *, port: int | None = None, address: str = "127.0.0.1",
-                 options: Sequence[str] = (),
+                 options: Sequence[str] = (), backends: str | None = None,
                  timeout_s: float = START_TIMEOUT_S) -> Iterator[RunningHall]:
     """Start ``bash scripts/serve.sh --replicas N --port P --address A [options]``, wait for its
     READY line, yield it; on exit stop it with SIGINT (unless it has stopped already).
 
     ``port`` defaults to a free loopback port; ``address`` defaults to loopback only, so a test
-    never exposes the app. Raises HallStartError with serve.sh's output if it does not start.
+    never exposes the app. With ``backends`` ("host:port,...") HAProxy alone is started in front
+    of them (``--backends``) and ``replicas`` is ignored. Raises HallStartError with serve.sh's
+    output if it does not start.
     """
     port = port or free_port()
-    command = ["bash", "scripts/serve.sh", "--replicas", str(replicas), "--port", str(port),
-               "--address", address, *options]
+    where = ["--backends", backends] if backends else ["--replicas", str(replicas)]
+    command = ["bash", "scripts/serve.sh", *where, "--port", str(port), "--address", address,
+               *options]
     process = subprocess.Popen(command, cwd=REPO_ROOT, stdin=subprocess.DEVNULL,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                bufsize=1, start_new_session=True)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import http.client
+import http.server
 import os
 import signal
 import socket
+import threading
 import time
 from pathlib import Path
 
@@ -161,3 +163,41 @@ def test_a_replica_that_dies_is_started_again_and_sigterm_stops_everything():
         code = hall.stop(signal.SIGTERM)
     assert not process_alive(first_pid)
     _assert_all_stopped(hall, code)
+
+
+class _FakeReplica(http.server.BaseHTTPRequestHandler):
+    """Answers like a healthy Streamlit replica; records the Cookie header of each page request."""
+
+    cookies: list[str | None] = []
+
+    def do_GET(self):  # noqa: N802 (the name http.server calls)
+        if self.path != "/_stcore/health":
+            type(self).cookies.append(self.headers.get("Cookie"))
+        body = b"ok"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_backends_elsewhere_get_haproxy_alone():
+    """`serve.sh --backends host:port`: HAProxy in front of a replica it did not start."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FakeReplica)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with running_hall(backends=f"127.0.0.1:{server.server_address[1]}") as hall:
+            assert hall.replicas == {}  # nothing started but HAProxy
+            response = _get(hall.url, "/some/page")
+            assert response.status == 200 and _replica_cookie(response) == "replica1"
+            seen = len(_FakeReplica.cookies)
+            assert _get(hall.url, "/again", cookie="replica1").status == 200
+            # It reached the replica; HAProxy keeps its own cookie to itself.
+            assert _FakeReplica.cookies[seen:] == [None]
+            code = hall.stop(signal.SIGTERM)
+        _assert_all_stopped(hall, code)
+    finally:
+        server.shutdown()
+        server.server_close()
