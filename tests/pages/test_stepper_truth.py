@@ -108,3 +108,43 @@ def test_the_one_dimensional_page_uses_the_same_notation():
     latex = texts(app.latex)
     assert "N_k" in latex and "m_c" not in latex and "r_{ic}" not in latex
     assert "N_k (soft count)" in "".join(element.proto.body for element in app.get("html"))
+
+
+def test_the_ellipses_say_how_much_mass_they_hold_and_can_be_drawn_by_coverage():
+    from tests.pages.stepper_helpers import charts, decode
+    from ui.figures.two_d import radius_for_coverage
+
+    app = open_page(PAGE_2D)
+    caption = texts(app.caption)
+    assert "1σ, holds 39.3% of its component's mass" in caption
+    assert "2σ, holds 86.5%" in caption
+    one_sigma = [trace for trace in charts(app)[0]["data"]
+                 if trace.get("name") == "component 1"][0]
+    app.segmented_control(key="em2d.ellipses").set_value("coverage").run()
+    assert_clean(app)
+    caption = texts(app.caption)
+    assert "holds 50.0% of its component's mass" in caption and "95.0%" in caption
+    half = [trace for trace in charts(app)[0]["data"] if trace.get("name") == "component 1"][0]
+    # The 50 % ellipse is the 1σ ellipse scaled by the χ² quantile's square root.
+    import numpy as np
+
+    def width(trace):
+        x = decode(trace["x"]).astype(float)
+        return x.max() - x.min()
+
+    assert width(half) / width(one_sigma) == pytest.approx(radius_for_coverage(0.5), rel=1e-6)
+
+
+def test_the_one_dimensional_caption_gives_the_share_of_one_sigma():
+    app = open_page(PAGE_1D)
+    assert "μ_k ± σ_k holds 68.3% of component k's mass" in texts(app.caption)
+
+
+def test_the_likelihood_chart_has_a_legend_and_says_what_the_dotted_line_is():
+    from tests.pages.stepper_helpers import likelihood_svg
+
+    app = open_page(PAGE_2D)
+    click(app, PAGE_2D, "E-step")
+    svg = likelihood_svg(app)
+    assert "log-likelihood ℓ(θ)" in svg and "lower bound F(q, θ)" in svg
+    assert "The dotted line is the lower bound F(q, θ)" in texts(app.caption)

@@ -282,7 +282,7 @@ def test_log_likelihood_chart_marks_the_current_step_and_convergence():
                                    lower_bounds=[None, -120.0, -101.0, -100.0, -99.6],
                                    status="converged").spec
     names = [trace["name"] for trace in figure["data"]]
-    assert names == ["log-likelihood", "lower bound (ELBO)", "now"]
+    assert names == ["log-likelihood", "lower bound F(q, θ)", "now"]
     assert figure["data"][2]["x"] == [2]
     assert figure["layout"]["shapes"][0]["x0"] == 2
     assert figure["layout"]["annotations"][0]["text"] == "converged"

@@ -18,6 +18,8 @@ import numpy as np
 import plotly.graph_objects as go
 from _plotly_utils.utils import to_typed_array_spec
 
+from ui.kit.step_rules import KIND_NAMES
+
 # Okabe & Ito's colour-blind-safe palette (minus its grey-ish black first), then two colours from
 # Paul Tol's muted scheme for K = 9 and 10. Component k is always PALETTE_HEX[k].
 PALETTE_HEX = (
@@ -378,8 +380,7 @@ def log_likelihood_figure(
     steps = np.arange(len(values))
     finite = np.isfinite(values)
     shown = np.where(finite, values, np.nan)
-    kind_names = {"start": "start", "E": "E-step", "M": "M-step"}
-    hover = [f"half-step {i}: {kind_names.get(kind, kind)}" for i, kind in enumerate(kinds)]
+    hover = [f"half-step {i}: {KIND_NAMES.get(kind, kind)}" for i, kind in enumerate(kinds)]
     traces = [{
         "type": "scatter", "x": steps, "y": shown, "mode": "lines+markers",
         "name": "log-likelihood",
@@ -397,7 +398,7 @@ def log_likelihood_figure(
         if np.any(np.isfinite(bounds)):
             traces.append({
                 "type": "scatter", "x": steps, "y": np.where(np.isfinite(bounds), bounds, np.nan),
-                "mode": "lines", "name": "lower bound (ELBO)",
+                "mode": "lines", "name": "lower bound F(q, θ)",
                 "line": {"color": "#0072B2", "width": style.line_width * 0.75, "dash": "dot"},
                 "hovertemplate": "lower bound %{y:.4f}<extra></extra>",
             })

@@ -63,6 +63,23 @@ def _polyline(points: list[tuple[float, float] | None], **attributes) -> str:
     )
 
 
+def _legend(left: float, top: float, font_size: int, *, show_bound: bool) -> list[str]:
+    """The chart's legend, above the plot: the log-likelihood line and the lower bound's."""
+    y = top - 0.55 * font_size
+    items = [("log-likelihood ℓ(θ)", {"stroke": _LINE, "stroke-width": "2"})]
+    if show_bound:
+        items.append(("lower bound F(q, θ)", {"stroke": _BOUND, "stroke-width": "1.5",
+                                               "stroke-dasharray": "2,3"}))
+    parts, x = [], left
+    for label, style in items:
+        attributes = " ".join(f'{name}="{value}"' for name, value in style.items())
+        parts.append(f'<line x1="{x:.1f}" x2="{x + 2 * font_size:.1f}" y1="{y - font_size / 3:.1f}"'
+                     f' y2="{y - font_size / 3:.1f}" {attributes}/>')
+        parts.append(f'<text x="{x + 2.4 * font_size:.1f}" y="{y:.1f}" fill="#222">{label}</text>')
+        x += (2.8 + 0.55 * len(label)) * font_size
+    return parts
+
+
 def log_likelihood_svg(
     log_likelihoods: Sequence[float],
     kinds: Sequence[str],
@@ -93,7 +110,7 @@ def log_likelihood_svg(
     padding = 0.08 * (high - low)
     low, high = low - padding, high + padding
 
-    left, right, top, bottom = 7.5 * font_size, 1.2 * font_size, 1.6 * font_size, 2.8 * font_size
+    left, right, top, bottom = 7.5 * font_size, 1.2 * font_size, 2.2 * font_size, 2.8 * font_size
     last_step = max(len(values) - 1, 4)
 
     def x_of(step: float) -> float:
@@ -125,6 +142,8 @@ def log_likelihood_svg(
     parts.append(f'<text x="{0.9 * font_size:.1f}" y="{(top + height - bottom) / 2:.1f}" '
                  f'text-anchor="middle" fill="#444" transform="rotate(-90 {0.9 * font_size:.1f} '
                  f'{(top + height - bottom) / 2:.1f})">log-likelihood</text>')
+
+    parts.extend(_legend(left, top, font_size, show_bound=bool(np.isfinite(bounds).any())))
 
     current = int(np.clip(current, 0, max(len(values) - 1, 0)))
     x_now = x_of(current)

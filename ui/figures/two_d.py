@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy.special import logsumexp
+from scipy.stats import chi2
 
 from gmm_core.mixture import (
     ComponentCollapse,
@@ -32,6 +33,8 @@ from ui.figures.common import (
 )
 
 ELLIPSE_SIGMAS = (1.0, 2.0)
+# The ellipses a page can offer: by σ (Mahalanobis radius) or by the share of mass they hold.
+ELLIPSE_COVERAGES = (0.5, 0.95)
 PROBE_HOVER_2D = "click to move the probe point to (%{x}, %{y})"
 _ELLIPSE_POINTS = 90
 
@@ -56,6 +59,30 @@ def ellipse_outline(mean: np.ndarray, covariance: np.ndarray, n_sigma: float,
     angles = np.linspace(0.0, 2.0 * np.pi, n_points)
     circle = np.stack([np.cos(angles), np.sin(angles)], axis=1)
     return mean + (circle * half_axes) @ eigenvectors.T
+
+
+def radius_for_coverage(coverage: float, n_features: int = 2) -> float:
+    """The Mahalanobis radius r whose ellipse (ellipsoid) holds ``coverage`` of a Gaussian's
+    mass: r² is the ``coverage`` quantile of χ² with ``n_features`` degrees of freedom."""
+    return float(np.sqrt(chi2.ppf(coverage, n_features)))
+
+
+def coverage_of_radius(radius: float, n_features: int = 2) -> float:
+    """The share of a Gaussian's mass inside the ellipse of Mahalanobis radius ``radius``
+    (2-D, 1σ: 39.3 %; 2σ: 86.5 %; 1-D, ±1σ: 68.3 %)."""
+    return float(chi2.cdf(radius**2, n_features))
+
+
+def ellipse_caption(sigmas: Sequence[float]) -> str:
+    """What the drawn ellipses mean, computed: "solid: 1σ, 39.3 % of its component's mass; ..."."""
+    parts = []
+    for position, n_sigma in enumerate(sigmas):
+        line = "solid" if position == 0 else "dashed"
+        parts.append(f"{line}: {n_sigma:.3g}σ, holds {coverage_of_radius(n_sigma):.1%} of its "
+                     "component's mass")
+    return ("Each ellipse is a contour of a component's Gaussian (" + "; ".join(parts)
+            + "; χ² with 2 degrees of freedom). Its axes are the eigenvectors of Σ_k, its "
+            "half-axes √eigenvalue times the radius.")
 
 
 def points_trace(X: np.ndarray, responsibilities: np.ndarray | None, style: FigureStyle, *,
@@ -182,6 +209,7 @@ def mixture_figure_2d(
     probe_click: ClickGrid | None = None,
     feature_names: Sequence[str] = ("x", "y"),
     title: str = "",
+    ellipse_sigmas: Sequence[float] = ELLIPSE_SIGMAS,
 ):
     """The whole 2-D picture of one half-step.
 
@@ -189,7 +217,8 @@ def mixture_figure_2d(
     the colours of the points (None: grey, before the first E-step). Component k is drawn in
     ``component_hex(k)`` on every step, so colours never switch between components.
     probe_click: ``click_grid(X)`` to make every spot clickable for moving the probe point
-    (the grid becomes trace GRID_CURVE), or None.
+    (the grid becomes trace GRID_CURVE), or None. ellipse_sigmas: the Mahalanobis radii of the
+    ellipses drawn per component (``radius_for_coverage`` turns a share of mass into one).
     """
     x_range, y_range = data_ranges(X)
     traces: list[dict] = []
@@ -200,7 +229,7 @@ def mixture_figure_2d(
     traces.append(points_trace(X, responsibilities, style, hard_labels=hard_labels,
                                feature_names=feature_names))
     if params is not None:
-        traces.extend(ellipse_traces(params, style))
+        traces.extend(ellipse_traces(params, style, ellipse_sigmas))
         traces.extend(means_traces(params.means, style, weights=params.weights))
     if probe is not None:
         traces.append(probe_trace(probe, style))

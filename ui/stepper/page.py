@@ -30,6 +30,7 @@ class StepperState(DataState, SteppingState, LinkState):
     # Display.
     hard_labels = Field(bool, False)
     density = Field(bool, False)
+    ellipses = Field(str, "sigma")          # "sigma": 1σ and 2σ; "coverage": 50 % and 95 %
     # The view of the half-step.
     figure = Field(object, None)            # the main chart's selection state (probe clicks)
     panels = Field(list, list)              # "The numbers", "The formulas"

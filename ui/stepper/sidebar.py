@@ -14,6 +14,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from gmm_core.initialisation import INIT_DESCRIPTIONS
+from ui.figures.two_d import ELLIPSE_COVERAGES, ELLIPSE_SIGMAS, radius_for_coverage
 from ui.kit import links, stepping, user_input
 from ui.kit import view_settings as vs
 from ui.kit.data_picker import (
@@ -36,11 +37,18 @@ COVARIANCE_LABELS_2D = {"full": "full (any ellipse)", "tied": "tied (one shared 
                         "spherical": "spherical (circles)"}
 
 
+ELLIPSE_CHOICES = {"sigma": "1σ and 2σ", "coverage": "50 % and 95 % of the mass"}
+
+
 @dataclass(frozen=True)
 class DisplayOptions:
+    """How to draw: presentation mode, hard labels, density contours (2-D) and the ellipses'
+    Mahalanobis radii (2-D)."""
+
     presentation: bool = False
     hard_labels: bool = False
     show_density: bool = False
+    ellipse_sigmas: tuple[float, ...] = ELLIPSE_SIGMAS
 
 
 @dataclass(frozen=True)
@@ -84,6 +92,7 @@ def apply_settings(page: StepperPage, settings: ViewSettings, index: int) -> Non
 def _ensure_widget_defaults(page: StepperPage) -> None:
     """Give every settings widget a value (the default view) unless it has one already."""
     ensure_data_defaults(page.state, page.spec)
+    page.state.set_default("ellipses", "sigma")
     defaults = page.settings_defaults()
     for name, value in (("k", defaults.k), ("cov", defaults.cov), ("init", defaults.init),
                         ("means", ""), ("seed", defaults.seed), ("reg", repr(defaults.reg)),
@@ -169,11 +178,18 @@ def display_controls(page: StepperPage) -> DisplayOptions:
     presentation = presentation_toggle()
     hard = st.toggle("Hard labels (colour of the most responsible component)",
                      key=page.state.key("hard_labels"), persist_state="session")
-    density = False
+    density, sigmas = False, ELLIPSE_SIGMAS
     if page.n_features > 1:
         density = st.toggle("Mixture density contours", key=page.state.key("density"),
                             persist_state="session")
-    return DisplayOptions(presentation, hard, density)
+        choice = st.segmented_control("Ellipses", tuple(ELLIPSE_CHOICES),
+                                      format_func=ELLIPSE_CHOICES.get,
+                                      key=page.state.key("ellipses"), persist_state="session",
+                                      help="Draw each component's contours by σ, or by the "
+                                           "share of its mass they hold.")
+        if choice == "coverage":
+            sigmas = tuple(radius_for_coverage(share) for share in ELLIPSE_COVERAGES)
+    return DisplayOptions(presentation, hard, density, sigmas)
 
 
 # --- the sidebar -----------------------------------------------------------------------------

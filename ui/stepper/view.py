@@ -16,6 +16,7 @@ from gmm_core.em_run import explain_decrease, likelihood_decreases
 from ui.figures import figure_style, mixture_figure_1d, mixture_figure_2d
 from ui.figures.click_grid import click_grid
 from ui.figures.svg import log_likelihood_svg
+from ui.figures.two_d import coverage_of_radius, ellipse_caption
 from ui.kit import stepping
 from ui.kit.display import show_figure
 from ui.kit.run_store import SharedRun
@@ -28,6 +29,10 @@ from ui.stepper.lessons import lesson_panels
 from ui.stepper.page import TRACK, StepperPage
 from ui.stepper.probe import move_probe_to_click, probe
 from ui.stepper.sidebar import Setup, link_box
+
+LOWER_BOUND_CAPTION = (
+    "The dotted line is the lower bound F(q, θ) = E_q[log p(x, z | θ)] + H(q) ≤ ℓ(θ), with q the "
+    "responsibilities on screen: an E-step lifts it to touch ℓ, an M-step raises it by moving θ.")
 
 
 def main_view(page: StepperPage, setup: Setup, run: SharedRun) -> None:
@@ -91,6 +96,7 @@ def _draw(page: StepperPage, setup: Setup, run: SharedRun, index: int) -> None:
                     key=page.state.key("figure"),
                     on_click=None if probe_click is None else partial(
                         move_probe_to_click, page, probe_click.decimals))
+        st.caption(_figure_caption(page, setup))
     with note_box:
         _likelihood_chart(history, index, status, style)
         _notes(page, history, index, status, setup)
@@ -112,7 +118,18 @@ def _mixture_figure(page: StepperPage, setup: Setup, params, responsibilities, s
     return mixture_figure_2d(data.X, params, responsibilities, style,
                              hard_labels=display.hard_labels, show_density=display.show_density,
                              probe=point, probe_click=probe_click,
-                             feature_names=data.feature_names[:2])
+                             feature_names=data.feature_names[:2],
+                             ellipse_sigmas=display.ellipse_sigmas)
+
+
+def _figure_caption(page: StepperPage, setup: Setup) -> str:
+    """What the shapes on the figure mean (computed coverages)."""
+    if page.n_features == 1:
+        return ("Each filled curve is a weighted component π_k N(x | μ_k, σ²_k), the dark "
+                "dashed curve their sum p(x); the interval μ_k ± σ_k holds "
+                f"{coverage_of_radius(1.0, 1):.1%} of component k's mass. The rug shows "
+                "the points, coloured by their responsibilities r_ik.")
+    return ellipse_caption(setup.display.ellipse_sigmas)
 
 
 def _likelihood_chart(history, index: int, status: str, style) -> None:
@@ -130,6 +147,8 @@ def _likelihood_chart(history, index: int, status: str, style) -> None:
         width=640 if style.presentation else 470, height=300 if style.presentation else 210,
         font_size=19 if style.presentation else 12,
     ), width="stretch")
+    if any(entry.lower_bound is not None for entry in history):
+        st.caption(LOWER_BOUND_CAPTION)
 
 
 def _notes(page: StepperPage, history, index: int, status: str, setup: Setup) -> None:
