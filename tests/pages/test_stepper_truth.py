@@ -148,3 +148,10 @@ def test_the_likelihood_chart_has_a_legend_and_says_what_the_dotted_line_is():
     svg = likelihood_svg(app)
     assert "log-likelihood ℓ(θ)" in svg and "lower bound F(q, θ)" in svg
     assert "The dotted line is the lower bound F(q, θ)" in texts(app.caption)
+
+
+def test_the_stepper_maps_the_reference_texts_notation_to_its_own():
+    app = open_page(PAGE_2D)
+    glossary = "\n".join(m.value for m in app.markdown)  # the app's own Markdown, raw
+    assert r"$w_j^{(i)}$" in glossary and r"$r_{ic}$" in glossary and r"$m_c$" in glossary
+    assert r"$\phi^{(j)}$ (phi)" in glossary and "Categorical" in glossary

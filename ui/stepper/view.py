@@ -19,6 +19,7 @@ from ui.figures.svg import log_likelihood_svg
 from ui.figures.two_d import coverage_of_radius, ellipse_caption
 from ui.kit import stepping
 from ui.kit.display import show_figure
+from ui.kit.notation import glossary
 from ui.kit.run_store import SharedRun
 from ui.kit.step_rules import KIND_NAMES, STATUS_NAMES
 from ui.kit.stepping import Track
@@ -53,6 +54,7 @@ def main_view(page: StepperPage, setup: Setup, run: SharedRun) -> None:
         _draw(page, setup, run, index)
 
     stepping.stepping_view(state, tracks, draw)
+    glossary()
 
 
 def status_line(index: int, history, status: str, playing: bool) -> str:
