@@ -8,10 +8,11 @@ import pytest
 
 from gmm_core import generative
 from gmm_core.generative import decode_spec, encode_spec
-from gmm_core.means_only import means_only_data, means_only_maxima
+from gmm_core.means_only import means_only_data, surface_shape
 from tests.pages.stepper_helpers import charts, texts
 from tests.pages.stepper_helpers import decode as array
 from ui.kit.step_rules import FinishedRun, advance
+from ui.kit.stepping import BUTTON_NAMES
 from ui.mixture_model import links
 from ui.mixture_model.controls import component_key
 from ui.mixture_model.state import DEFAULT_N, STATE
@@ -52,6 +53,13 @@ def button(at, label: str):
     return found
 
 
+def step_button(at, label: str, bar: str = "surface"):
+    """A stepping button of the means-only run: bar "surface" (section 5) or "bound" (6)."""
+    found = at.button(key=STATE.step_button.key(f"{bar}.{BUTTON_NAMES[label]}"))
+    assert found.label == label
+    return found
+
+
 def stepper_link(at) -> tuple[str, dict[str, str]]:
     """(link text, query) of the hand-off to the 2-D stepper (a page link or, when the page runs
     as its own script, a markdown link)."""
@@ -82,13 +90,15 @@ def query_value(at, name: str) -> str:
 def test_the_page_shows_the_model_the_story_and_the_formulas(page):
     assert [title.value for title in page.title] == ["The mixture model"]
     headers = [header.value for header in page.header]
-    assert headers[0] == "1 · The model" and len(headers) == 6
+    assert headers[0] == "1 · The model" and len(headers) == 8
+    assert "6 · Why EM climbs" in headers and "7 · The Gaussian behind the ellipses" in headers
     dot = page.get("graphviz_chart")[0].proto.spec
     assert "subgraph cluster_plate" in dot and "fillcolor" in dot
     formulas = " ".join(latex.value for latex in page.latex)
-    for piece in (r"\sum_{j=1}^{K} \phi_j\, \mathcal{N}(x;\, \mu_j, \Sigma_j)",  # density
-                  r"\log \sum_{j=1}^{K} p\big(x^{(i)} \mid z^{(i)} = j",  # marginal likelihood
-                  r"P\big(z^{(i)} = j \mid x^{(i)};\, \phi, \mu, \Sigma\big)"):  # posterior
+    for piece in (r"\sum_{k=1}^{K} \pi_k\, \mathcal{N}(x \mid \mu_k, \Sigma_k)",  # density
+                  r"\log p(X \mid \theta) \;=\; \sum_{i=1}^{N} \log \sum_{k=1}^{K}",  # marginal
+                  r"P(z = k \mid x, \theta)",  # posterior
+                  r"\mathrm{Categorical}(\pi)"):
         assert piece in formulas
     assert any("exactly what EM's E-step computes" in m.value for m in page.markdown)
     assert not page.warning and not page.error
@@ -146,7 +156,7 @@ def test_every_component_slider_changes_the_mixture(page, field, value):
 def test_the_weights_are_shown_normalised(page):
     page.slider(key=component_key(0, "weight")).set_value(1.0).run()
     caption = [c.value for c in page.caption if c.value.startswith("The weights")][0]
-    assert "φ1 = 0.59, φ2 = 0.24, φ3 = 0.18" in caption  # 1 / 1.7, 0.4 / 1.7, 0.3 / 1.7
+    assert "π₁ = 0.59, π₂ = 0.24, π₃ = 0.18" in caption  # 1 / 1.7, 0.4 / 1.7, 0.3 / 1.7
 
 
 def test_n_and_seed_choose_the_sample(page):
@@ -154,7 +164,7 @@ def test_n_and_seed_choose_the_sample(page):
     label, query = stepper_link(page)
     assert "500 points" in label and query["n"] == "500"
     table = page.dataframe[1].value
-    assert table["points nₖ"].sum() == 500
+    assert table["points Nₖ"].sum() == 500
     button(page, "Draw 1").click().run()
     first = trace(charts(page)[0], "sample")
     page.number_input(key=STATE.key("seed")).set_value(5).run()
@@ -174,7 +184,7 @@ def test_the_draw_buttons_reveal_the_sample_progressively(page):
         assert sampling_title(page) == f"{total} of 300 points drawn"
     for label in ("Draw 1", "Draw 10", "Draw 100", "Draw all", "Play"):
         assert button(page, label).disabled
-    counts = trace(chart_with_trace(page, "weight φₖ (set by you)"),
+    counts = trace(chart_with_trace(page, "weight πₖ (set by you)"),
                    "fraction of the 300 draws")
     assert array(counts["customdata"]).sum() == 300
     button(page, "Start over").click().run()
@@ -185,7 +195,7 @@ def test_the_story_names_the_component_of_the_newest_point(page):
     button(page, "Draw 1").click().run()
     sample = generative.sample_spec(DEFAULT_SPEC, 300, 0)
     z = int(sample.labels[0]) + 1
-    assert any(m.value.startswith(f"**Draw 1:** the die gave z(1) = {z}") for m in page.markdown)
+    assert any(m.value.startswith(f"**Draw 1:** the die gave z₁ = {z}") for m in page.markdown)
     newest = trace(charts(page)[0], "newest point")
     np.testing.assert_allclose([newest["x"][0], newest["y"][0]], sample.X[0])
 
@@ -293,8 +303,8 @@ def test_the_supervised_estimates_are_drawn_and_tabulated(page):
     assert list(table["component"]) == [1, 2, 3]
     sample = generative.sample_spec(DEFAULT_SPEC, 300, 0)
     counts = np.bincount(sample.labels, minlength=3)
-    assert list(table["points nₖ"]) == list(counts)
-    assert list(table["φ̂ estimated"]) == [f"{c / 300:.3f}" for c in counts]
+    assert list(table["points Nₖ"]) == list(counts)
+    assert list(table["π̂ estimated"]) == [f"{c / 300:.3f}" for c in counts]
     figure = chart_with_trace(page, "estimate 1")
     mean = trace(figure, "estimated mean 1")
     np.testing.assert_allclose([mean["x"][0], mean["y"][0]],
@@ -318,6 +328,10 @@ def test_a_component_without_points_is_reported(page):
 # --- labels unknown: the surface -------------------------------------------------------------
 
 
+def maxima_of(X) -> np.ndarray:
+    return np.array([point.means for point in surface_shape(X).maxima])
+
+
 def surface(at) -> dict:
     return chart_with_trace(at, "EM's path")
 
@@ -329,23 +343,23 @@ def half_step_text(at) -> str:
 
 def test_the_step_buttons_walk_along_ems_path(page):
     assert half_step_text(page).startswith("Half-step **0**")
-    assert button(page, "M-step").disabled and button(page, "Back").disabled
-    assert button(page, "Reset").disabled
-    button(page, "E-step").click().run()
+    assert step_button(page, "M-step").disabled and step_button(page, "Back").disabled
+    assert step_button(page, "Reset").disabled
+    step_button(page, "E-step").click().run()
     assert half_step_text(page).startswith("Half-step **1**")
-    assert button(page, "E-step").disabled and not button(page, "M-step").disabled
-    button(page, "M-step").click().run()
+    assert step_button(page, "E-step").disabled and not step_button(page, "M-step").disabled
+    step_button(page, "M-step").click().run()
     assert half_step_text(page).startswith("Half-step **2**")
     assert len(array(trace(surface(page), "EM's path")["x"])) == 3
-    button(page, "EM iteration").click().run()
+    step_button(page, "EM iteration").click().run()
     assert half_step_text(page).startswith("Half-step **4**")
-    button(page, "Back").click().run()
+    step_button(page, "Back").click().run()
     assert half_step_text(page).startswith("Half-step **3**")
-    button(page, "Run to convergence").click().run()
+    step_button(page, "Run to convergence").click().run()
     assert page.success and "converged" in page.success[0].value
-    assert button(page, "EM iteration").disabled and button(page, "Run to convergence").disabled
+    assert step_button(page, "EM iteration").disabled and step_button(page, "Run to convergence").disabled
     path = trace(surface(page), "EM's path")
-    maxima = trace(surface(page), "the two maxima (same height)")
+    maxima = trace(surface(page), "maxima")
     end = np.array([array(path["x"])[-1], array(path["y"])[-1]])
     distances = np.hypot(array(maxima["x"]) - end[0], array(maxima["y"]) - end[1])
     assert distances.min() < 1e-2
@@ -354,26 +368,26 @@ def test_the_step_buttons_walk_along_ems_path(page):
     values = array(log_likelihood["data"][0]["y"])
     assert len(values) == len(array(path["x"]))
     assert np.all(np.diff(values) >= -1e-9)
-    button(page, "Reset").click().run()
+    step_button(page, "Reset").click().run()
     assert half_step_text(page).startswith("Half-step **0**")
 
 
 def test_the_1d_view_colours_the_rug_after_an_e_step(page):
     rug = trace(chart_with_trace(page, "data (rug)"), "data (rug)")
     assert rug["marker"]["color"] == "#9E9E9E"
-    button(page, "E-step").click().run()
+    step_button(page, "E-step").click().run()
     rug = trace(chart_with_trace(page, "data (rug)"), "data (rug)")
     assert "colorscale" in rug["marker"]
 
 
 def test_the_start_inputs_move_the_start_and_rewind(page):
-    button(page, "EM iteration").click().run()
+    step_button(page, "EM iteration").click().run()
     page.number_input(key=STATE.key("start_mu1")).set_value(3.0).run()
     page.number_input(key=STATE.key("start_mu2")).set_value(-4.0).run()
     start = trace(surface(page), "start")
     assert (start["x"], start["y"]) == ([3.0], [-4.0])
     assert half_step_text(page).startswith("Half-step **0**")
-    button(page, "Run to convergence").click().run()
+    step_button(page, "Run to convergence").click().run()
     path = trace(surface(page), "EM's path")
     assert array(path["x"])[-1] > 0 > array(path["y"])[-1]  # the maximum on its side of the mirror
 
@@ -381,22 +395,21 @@ def test_the_start_inputs_move_the_start_and_rewind(page):
 def test_a_start_on_the_mirror_line_is_explained(page):
     page.number_input(key=STATE.key("start_mu1")).set_value(1.0).run()
     page.number_input(key=STATE.key("start_mu2")).set_value(1.0).run()
-    assert any("saddle point" in warning.value for warning in page.warning)
+    assert any("a saddle, not a maximum" in warning.value for warning in page.warning)
 
 
 def test_the_lecture_data_controls_change_the_surface(page):
-    before = trace(surface(page), "the two maxima (same height)")
+    before = trace(surface(page), "maxima")
     page.slider(key=STATE.key("separation")).set_value(8.0).run()
-    after = trace(surface(page), "the two maxima (same height)")
+    after = trace(surface(page), "maxima")
     gap_after = abs(array(after["x"])[0] - array(after["y"])[0])
     assert gap_after > abs(array(before["x"])[0] - array(before["y"])[0]) + 2
-    expected = means_only_maxima(means_only_data(8.0, 200, 0))
+    expected = maxima_of(means_only_data(8.0, 200, 0))
     np.testing.assert_allclose(array(after["x"]), expected[:, 0])
     page.number_input(key=STATE.key("lecture_n")).set_value(500).run()
     page.number_input(key=STATE.key("lecture_seed")).set_value(3).run()
-    expected = means_only_maxima(means_only_data(8.0, 500, 3))
-    np.testing.assert_allclose(array(trace(surface(page), "the two maxima (same height)")["x"]),
-                               expected[:, 0])
+    expected = maxima_of(means_only_data(8.0, 500, 3))
+    np.testing.assert_allclose(array(trace(surface(page), "maxima")["x"]), expected[:, 0])
     contour = trace(surface(page), "log-likelihood")
     assert contour["type"] == "contour"
 

@@ -6,21 +6,20 @@ import pytest
 from gmm_core.generative import sample_spec, supervised_estimates
 from gmm_core.means_only import (
     means_only_data,
-    means_only_maxima,
     means_only_path,
     means_only_surface,
     surface_grid,
+    surface_shape,
 )
 from tests.core.test_generative import THREE
 from ui.figures.common import UNASSIGNED_HEX, figure_style
 from ui.mixture_model.figures import (
-    CLICK_TRACE_NAME,
     draw_counts_figure,
     graphical_model_dot,
     sampling_figure,
     supervised_figure,
-    surface_figure,
 )
+from ui.mixture_model.surface_figures import CLICK_TRACE_NAME, surface_figure
 
 
 @pytest.fixture(scope="module")
@@ -33,12 +32,13 @@ def lecture_data():
 def test_the_graphical_model_has_the_plate_the_shaded_observation_and_the_edges():
     dot = graphical_model_dot()
     assert "subgraph cluster_plate" in dot and 'label="i = 1..N"' in dot
-    assert 'x [label="x(i)", shape=circle, style=filled' in dot
-    assert 'z [label="z(i)", shape=circle, tooltip' in dot  # latent: not filled
-    for edge in ("phi -> z;", "z -> x;", "mu -> x;", "sigma -> x;"):
+    assert 'x [label="xᵢ", shape=circle, style=filled' in dot
+    assert 'z [label="zᵢ", shape=circle, tooltip' in dot  # latent: not filled
+    assert 'pi [label="π"' in dot and 'label="k = 1..K"' in dot
+    for edge in ("pi -> z;", "z -> x;", "mu -> x;", "sigma -> x;"):
         assert edge in dot
     plate = dot[dot.index("subgraph cluster_plate"):]
-    assert "phi [" not in plate and "mu [" not in plate and "sigma [" not in plate
+    assert "pi [" not in plate and "mu [" not in plate and "sigma [" not in plate
 
 
 def _trace(figure, name: str):
@@ -89,11 +89,12 @@ def test_the_surface_figure_draws_the_path_up_to_the_current_half_step(lecture_d
     grid = surface_grid(lecture_data, resolution=40)
     surface = means_only_surface(lecture_data, grid)
     path = means_only_path(lecture_data, -1.0, -0.5)
-    maxima = means_only_maxima(lecture_data)
-    figure = surface_figure(grid, surface, path.means, 4, maxima, figure_style(200),
+    shape = surface_shape(lecture_data)
+    figure = surface_figure(grid, surface, path.means, 4, shape, figure_style(200),
                             n_samples=200)
     np.testing.assert_array_equal(_trace(figure, "EM's path").x, path.means[:5, 0])
     assert _trace(figure, "now").x == (path.means[4, 0],)
     assert len(_trace(figure, CLICK_TRACE_NAME).x) == len(grid[::4]) ** 2
-    np.testing.assert_allclose(_trace(figure, "the two maxima (same height)").x, maxima[:, 0])
+    np.testing.assert_allclose(_trace(figure, "maxima").x, [p.mu1 for p in shape.maxima])
+    np.testing.assert_allclose(_trace(figure, "saddles").y, [p.mu2 for p in shape.saddles])
     assert figure.layout.yaxis.scaleanchor == "x"

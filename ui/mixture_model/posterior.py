@@ -17,7 +17,7 @@ from ui.mixture_model.state import STATE
 
 
 def posterior_explorer(spec: MixtureSpec, dataset: Dataset, style: FigureStyle) -> None:
-    """Pick a point x; see phi_k N(x | mu_k, Sigma_k) for every k and the posterior P(z = k | x)."""
+    """Pick a point x; see pi_k N(x | mu_k, Sigma_k) for every k and the posterior P(z = k | x)."""
     params = spec.to_params()
     STATE.set_default("probe_x", 0.0)
     STATE.set_default("probe_y", 0.0)
@@ -36,12 +36,12 @@ def posterior_explorer(spec: MixtureSpec, dataset: Dataset, style: FigureStyle) 
         posterior = e_step(probe, params)[0][0]
         table = pd.DataFrame({
             "component k": [k + 1 for k in range(params.n_components)],
-            "φₖ": params.weights,
-            "φₖ N(x; μₖ, Σₖ)": joint,
+            "πₖ": params.weights,
+            "πₖ N(x | μₖ, Σₖ)": joint,
             "P(z = k | x)": posterior,
         })
         st.dataframe(table, hide_index=True, width="stretch",
-                     column_config={"φₖ N(x; μₖ, Σₖ)": st.column_config.NumberColumn(
+                     column_config={"πₖ N(x | μₖ, Σₖ)": st.column_config.NumberColumn(
                          format="%.3e")})
         show_figure(membership_bar_figure(posterior, style, title="P(z = k | x)"),
                     width="stretch")

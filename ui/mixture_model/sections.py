@@ -1,7 +1,9 @@
 """The sections of the page "The mixture model", each a heading, its text and its widgets.
 
 The page script calls these in order, so it reads like a description of the screen; the
-texts and formulas live here, the widget blocks in the sibling modules.
+texts and formulas live here (and in bound.py, gaussian.py for sections 6 and 7), the widget
+blocks in the sibling modules. Notation (issue #12): weights π_k, responsibilities r_ik, soft
+counts N_k, data x_i (i = 1..N), components k = 1..K, θ = (π, μ, Σ).
 """
 
 from __future__ import annotations
@@ -15,9 +17,37 @@ from ui.figures.common import FigureStyle
 from ui.mixture_model import controls, story
 from ui.mixture_model.figures import graphical_model_dot
 from ui.mixture_model.posterior import posterior_explorer
-from ui.mixture_model.state import DEFAULT_LECTURE_N
 from ui.mixture_model.supervised import supervised_comparison
-from ui.mixture_model.surface import means_only_explorer
+from ui.mixture_model.surface import MeansOnlyView, means_only_explorer
+
+GLOSSARY_ANCHOR = "notation"
+# The reference texts' symbols for the app's (textbook: the excerpt on GaussianMixture;
+# tutorial: the from-scratch EM tutorial; lecture: the lecture notes).
+GLOSSARY = (
+    ("data point", r"$x_i$, $i = 1..N$", r"$x^{(i)}$, written x(i)", r"$x_i$",
+     r"$x_j$, $j = 1..m$"),
+    ("its hidden component", r"$z_i$", r"$z^{(i)}$, written z(i)", "the cluster $c$ of $x_i$",
+     r"$Y_j$"),
+    ("component index", r"$k = 1..K$", r"$j = 1..k$", r"$c$", r"$k$ (also $i$)"),
+    ("weights", r"$\pi_k$", r"$\phi^{(j)}$ (phi)", r"$\pi_c$",
+     r"$\pi_k$, $P(y = k)$, $p_k$, $\theta_k$"),
+    ("means, covariances", r"$\mu_k$, $\Sigma_k$", r"$\mu^{(j)}$, $\Sigma^{(j)}$",
+     r"$\mu_c$, $\Sigma_c$", r"$\mu_k$, $\Sigma_k$ (also $\mu_i$, $\Sigma_i$)"),
+    ("responsibilities", r"$r_{ik} = P(z_i = k \mid x_i, \theta)$", r"$w_j^{(i)}$",
+     r"$r_{ic}$", r"$P(Y_j = k \mid x_j, \theta)$"),
+    ("soft counts", r"$N_k = \sum_i r_{ik}$", "—", r"$m_c$",
+     r"$\sum_j P(Y_j = k \mid x_j)$"),
+    ("number of points", r"$N$", "—", r"$m$ (and $n$)", r"$m$"),
+    ("dimension", r"$D$", "—", r"$n$", r"$m$ (in $(2\pi)^{m/2}$)"),
+    ("all parameters", r"$\theta = (\pi, \mu, \Sigma)$", r"$\phi, \mu, \Sigma$",
+     r"$\pi, \mu, \Sigma$", r"$\theta$, also $\lambda_t$"),
+    ("regularisation", r"$\lambda$ = reg_covar", "—", "reg_cov",
+     r"— (its $\lambda$ means $\theta$)"),
+    ("component density", r"$\mathcal{N}(x \mid \mu_k, \Sigma_k)$", "—",
+     r"$N(x_i \mid \mu_c, \Sigma_c)$", r"$N(x \mid \mu_k, \Sigma_k)$, $N(x_j, \mu_i, \Sigma_i)$"),
+    ("draw of the label", r"$z_i \sim \mathrm{Categorical}(\pi)$", "—", "—",
+     "Multinomial over clusters"),
+)
 
 
 def introduction() -> None:
@@ -25,10 +55,27 @@ def introduction() -> None:
         "Before fitting a Gaussian mixture, look at what the model *claims* about the data: "
         "every point was made by first picking a component at random and then drawing the "
         "point from that component's Gaussian. This page plays that story forwards "
-        "(sampling), then asks the reverse question (which component made this point?), and "
+        "(sampling), then asks the reverse question (which component made this point?), "
         "shows why learning the parameters is easy with the components known and needs EM "
-        "without them."
+        "without them, and why EM's likelihood can only climb."
     )
+
+
+def glossary_table() -> str:
+    """The glossary as a Markdown table."""
+    lines = ["| meaning | this app | textbook | tutorial | lecture |", "|---|---|---|---|---|"]
+    lines += ["| " + " | ".join(row) + " |" for row in GLOSSARY]
+    return "\n".join(lines)
+
+
+def glossary() -> None:
+    with st.expander("Notation, and how the textbook, the tutorial and the lecture write it"):
+        st.markdown(
+            "This app writes the same symbol for the same thing on every page. The reference "
+            "texts use other letters; this table maps them (— where a text has no symbol for "
+            "it). The lecture's \"Multinomial\" is one draw with K outcomes: a Categorical "
+            "distribution.\n\n" + glossary_table()
+        )
 
 
 def the_model() -> None:
@@ -37,23 +84,27 @@ def the_model() -> None:
     with diagram_column:
         st.graphviz_chart(graphical_model_dot(), width="stretch")
         st.caption("Circles are random variables, rounded squares are parameters. Only the "
-                   "shaded x(i) is observed; z(i) is latent. The box marked i = 1..N repeats "
-                   "its contents for every data point, the box j = 1..K for every component.")
+                   "shaded xᵢ is observed; zᵢ is latent (hidden). The box marked i = 1..N "
+                   "repeats its contents for every data point, the box k = 1..K for every "
+                   "component.")
     with story_column:
         st.markdown(
-            "For each data point $i = 1, \\dots, N$, independently:\n"
-            "1. **Roll a K-sided die** with probabilities $\\phi = (\\phi_1, \\dots, \\phi_K)$ "
-            "to pick the component $z^{(i)}$.\n"
-            "2. **Draw the point** $x^{(i)}$ from the Gaussian of that component, with mean "
-            "$\\mu_{z^{(i)}}$ and covariance $\\Sigma_{z^{(i)}}$."
+            "A mixture of K Gaussians in D dimensions (D = 2 in sections 2–4) has parameters "
+            "θ = (π, μ, Σ): the **weights** πₖ, the **means** μₖ and the **covariances** "
+            "Σₖ of the components k = 1, …, K. For each data point $xᵢ$, "
+            "$i = 1, \\dots, N$, independently:\n"
+            "1. **Roll a K-sided die** with probabilities $\\pi = (\\pi_1, \\dots, \\pi_K)$ "
+            "to pick the component $zᵢ$.\n"
+            "2. **Draw the point** $xᵢ$ from the Gaussian of that component, with mean "
+            "$\\mu_{z_i}$ and covariance $\\Sigma_{z_i}$."
         )
-        st.latex(r"z^{(i)} \sim \mathrm{Multinomial}(\phi), \qquad "
-                 r"x^{(i)} \mid z^{(i)} = j \;\sim\; \mathcal{N}(\mu_j, \Sigma_j)")
+        st.latex(r"z_i \sim \mathrm{Categorical}(\pi), \qquad "
+                 r"x_i \mid z_i = k \;\sim\; \mathcal{N}(\mu_k, \Sigma_k)")
         st.markdown("Forgetting which component was picked gives the **mixture density**, a "
                     "weighted sum of K Gaussians:")
-        st.latex(r"p(x) \;=\; \sum_{j=1}^{K} p(z = j)\, p(x \mid z = j) "
-                 r"\;=\; \sum_{j=1}^{K} \phi_j\, \mathcal{N}(x;\, \mu_j, \Sigma_j), "
-                 r"\qquad \phi_j \ge 0,\; \sum_{j} \phi_j = 1")
+        st.latex(r"p(x \mid \theta) \;=\; \sum_{k=1}^{K} p(z = k)\, p(x \mid z = k) "
+                 r"\;=\; \sum_{k=1}^{K} \pi_k\, \mathcal{N}(x \mid \mu_k, \Sigma_k), "
+                 r"\qquad \pi_k \ge 0,\; \sum_{k} \pi_k = 1")
 
 
 def generative_story(presentation: bool) -> tuple[MixtureSpec, Dataset, int, int]:
@@ -80,19 +131,19 @@ def generative_story(presentation: bool) -> tuple[MixtureSpec, Dataset, int, int
 def the_posterior(spec: MixtureSpec, sample: Dataset, style: FigureStyle) -> None:
     st.header("3 · Who made this point? The posterior")
     st.markdown(
-        "Run the story backwards: given a point x, how likely is it that component j "
+        "Run the story backwards: given a point x, how likely is it that component k "
         "produced it? Bayes' rule weighs each component's density at x by its weight and "
-        "normalises:"
+        "normalises (l runs over all components):"
     )
-    st.latex(r"w^{(i)}_j \;=\; P\big(z^{(i)} = j \mid x^{(i)};\, \phi, \mu, \Sigma\big) "
-             r"\;=\; \frac{\phi_j\, \mathcal{N}(x^{(i)};\, \mu_j, \Sigma_j)}"
-             r"{\sum_{l=1}^{K} \phi_l\, \mathcal{N}(x^{(i)};\, \mu_l, \Sigma_l)}")
+    st.latex(r"P(z = k \mid x, \theta) \;=\; \frac{\pi_k\, \mathcal{N}(x \mid \mu_k, \Sigma_k)}"
+             r"{\sum_{l=1}^{K} \pi_l\, \mathcal{N}(x \mid \mu_l, \Sigma_l)}, \qquad "
+             r"r_{ik} \;=\; P(z_i = k \mid x_i, \theta)")
     st.markdown(
-        "**This is exactly what EM's E-step computes** for every data point, with the current "
-        "guess of the parameters instead of the true ones; these w's are the "
-        "*responsibilities* that colour the points on the stepping pages. Type a point and "
-        "compare: near one centre one component takes (almost) all of it; between two "
-        "clusters they share it."
+        "**This is exactly what EM's E-step computes** for every data point xᵢ, with the "
+        "current guess of θ instead of the true one: the **responsibilities** rᵢₖ that "
+        "colour the points on the stepping pages. Each row sums to 1, and Nₖ = Σᵢ rᵢₖ is "
+        "the *soft count* of component k. Type a point and compare: near one centre one "
+        "component takes (almost) all of it; between two clusters they share it."
     )
     posterior_explorer(spec, sample, style)
 
@@ -100,16 +151,24 @@ def the_posterior(spec: MixtureSpec, sample: Dataset, style: FigureStyle) -> Non
 def labels_known(spec: MixtureSpec, sample: Dataset, style: FigureStyle) -> None:
     st.header("4 · Learning with the labels known: one formula, no iterations")
     st.markdown(
-        "Suppose we had kept the colours, i.e. we knew every z(i). Then the log-likelihood "
-        "splits into one term per component, and maximising it gives counts, averages and "
-        "covariances of each colour group:"
+        "Suppose we had kept the colours, i.e. we knew every zᵢ. The log-likelihood of the "
+        "points *and* their labels, the **complete-data log-likelihood** $\\ell_c$, is a sum over "
+        "points of the log of one component's weight and density; with the indicator "
+        "1{zᵢ = k} (1 if point i came from component k, else 0) it splits into **one term "
+        "per component**:"
     )
-    st.latex(r"\ell(\phi,\mu,\Sigma) = \sum_{i=1}^{N} \Big[\log p\big(x^{(i)} \mid z^{(i)};"
-             r"\, \mu, \Sigma\big) + \log p\big(z^{(i)};\, \phi\big)\Big]")
-    st.latex(r"\phi_j = \frac{1}{N}\sum_{i=1}^{N} 1\{z^{(i)} = j\}, \quad "
-             r"\mu_j = \frac{\sum_{i} 1\{z^{(i)} = j\}\, x^{(i)}}{\sum_{i} 1\{z^{(i)} = j\}}, "
-             r"\quad \Sigma_j = \frac{\sum_{i} 1\{z^{(i)} = j\}\, (x^{(i)} - \mu_j)"
-             r"(x^{(i)} - \mu_j)^T}{\sum_{i} 1\{z^{(i)} = j\}}")
+    st.latex(r"\ell_c(\theta) \;=\; \log p(X, z \mid \theta) \;=\; \sum_{i=1}^{N}\sum_{k=1}^{K}"
+             r" 1\{z_i = k\}\,\big[\log \pi_k + \log \mathcal{N}(x_i \mid \mu_k, \Sigma_k)\big]"
+             r"\;=\; \sum_{k=1}^{K} \Big[\, N_k \log \pi_k \;+\; \sum_{i:\, z_i = k} "
+             r"\log \mathcal{N}(x_i \mid \mu_k, \Sigma_k) \Big]")
+    st.markdown(
+        "with Nₖ = Σᵢ 1{zᵢ = k} the number of points of component k. μₖ and Σₖ appear "
+        "in term k only, so each is fitted to its own colour group; the weights, under "
+        "Σₖ πₖ = 1, become the group's share of the points:"
+    )
+    st.latex(r"\pi_k = \frac{N_k}{N}, \quad "
+             r"\mu_k = \frac{1}{N_k}\sum_{i:\, z_i = k} x_i, \quad "
+             r"\Sigma_k = \frac{1}{N_k}\sum_{i:\, z_i = k} (x_i - \mu_k)(x_i - \mu_k)^{\mathsf T}")
     st.markdown(
         f"Below: these estimates from all {len(sample.X)} points of your sample with their "
         "true colours (solid ellipses and crosses), over the mixture you set (dotted ellipses "
@@ -118,52 +177,54 @@ def labels_known(spec: MixtureSpec, sample: Dataset, style: FigureStyle) -> None
     supervised_comparison(spec, sample, style)
 
 
-def labels_unknown(presentation: bool) -> None:
+def labels_unknown(style: FigureStyle) -> MeansOnlyView:
     st.header("5 · Learning without labels: the means only")
     st.markdown(
-        "Without the z's we can only maximise the **marginal likelihood**, the probability of "
-        "the points alone, summed over every possible component of every point:"
+        "Without the z's we can only maximise the probability of the points alone, summed "
+        "over every possible component of every point: the **marginal (incomplete-data) "
+        "log-likelihood** ℓ(θ), the quantity every EM page plots:"
     )
-    st.latex(r"\ell(\phi,\mu,\Sigma) = \sum_{i=1}^{N} \log p\big(x^{(i)};\, \phi,\mu,\Sigma"
-             r"\big) = \sum_{i=1}^{N} \log \sum_{j=1}^{K} p\big(x^{(i)} \mid z^{(i)} = j;\, "
-             r"\mu,\Sigma\big)\, p\big(z^{(i)} = j;\, \phi\big)")
+    st.latex(r"\ell(\theta) \;=\; \log p(X \mid \theta) \;=\; \sum_{i=1}^{N} \log "
+             r"\sum_{k=1}^{K} \pi_k\, \mathcal{N}(x_i \mid \mu_k, \Sigma_k)")
     st.markdown(
         "The logarithm of a sum does not split into per-component terms, and setting the "
         "gradient to zero gives no closed form. To see the problem, take the lecture's "
-        "smallest example: 1-D data, two components with **σ = 1 and equal weights ½ "
-        "fixed**, so only the two means μ₁ and μ₂ are unknown. The log-likelihood is then a "
-        "surface over (μ₁, μ₂):"
+        "smallest example: 1-D data (D = 1), K = 2 components with **σ² = 1 and equal "
+        "weights π₁ = π₂ = ½ fixed**, so only the two means μ₁ and μ₂ are unknown. ℓ is "
+        "then a surface over (μ₁, μ₂):"
     )
     st.latex(r"\ell(\mu_1, \mu_2) = \sum_{i=1}^{N} \log\Big(\tfrac{1}{2}\,"
-             r"\mathcal{N}(x^{(i)};\, \mu_1, 1) + \tfrac{1}{2}\,"
-             r"\mathcal{N}(x^{(i)};\, \mu_2, 1)\Big)")
+             r"\mathcal{N}(x_i \mid \mu_1, 1) + \tfrac{1}{2}\,\mathcal{N}(x_i \mid \mu_2, 1)"
+             r"\Big), \qquad \frac{\partial \ell}{\partial \mu_k} = \sum_{i=1}^{N} r_{ik}"
+             r"\,(x_i - \mu_k)")
     st.markdown(
-        "Read the surface: it has **two equally high maxima** (stars), mirror images across "
-        "the dotted line μ₁ = μ₂, because calling the left cluster '1' and the right one '2' "
-        "explains the data exactly as well as the other way round (*label switching*). "
-        "Between them lies a saddle on the mirror line. Setting the derivative to zero gives "
-        "$\\mu_1 = \\sum_i w_1^{(i)} x^{(i)} / \\sum_i w_1^{(i)}$, where the weights "
-        "$w_1^{(i)}$ themselves depend on $\\mu_1$ and $\\mu_2$: a circle with no "
-        "closed-form exit. EM breaks the circle by alternating: the **E-step** computes the "
-        "w's with the current means (section 3), the **M-step** uses them as soft labels in "
-        "the formulas of section 4. Step it below and watch the path climb."
+        "Swapping μ₁ and μ₂ gives the same ℓ, so the surface is a mirror image of itself "
+        "across the dotted line μ₁ = μ₂. Setting the derivative to zero gives "
+        "$\\mu_k = \\sum_i r_{ik} x_i / N_k$, where the responsibilities $r_{ik}$ themselves "
+        "depend on μ₁ and μ₂: a circle with no closed-form exit. EM breaks the circle by "
+        "alternating: the **E-step** computes the rᵢₖ with the current means (section 3), "
+        "the **M-step** uses them as soft labels in the formulas of section 4. Step it below "
+        "and watch the path climb; the text under the surface says what this surface, for "
+        "these data, looks like."
     )
-    means_only_explorer(figure_style(DEFAULT_LECTURE_N, presentation))
+    return means_only_explorer(style)
 
 
 def why_em_exists() -> None:
-    st.header("6 · Why EM exists, in four lines")
+    st.header("8 · Why EM exists, in four lines")
     st.markdown(
-        "1. The model says: pick $z$ with probabilities $\\phi$, then draw $x$ from "
-        "$\\mathcal{N}(\\mu_z, \\Sigma_z)$ (sections 1 and 2).\n"
-        "2. With z known, the maximum likelihood estimates are averages over each group "
-        "(section 4): no iterations needed.\n"
-        "3. With z hidden, the log of a sum couples everything; the optimum of the means "
-        "depends on the posterior w, which depends on the means (section 5). The surface has "
-        "several maxima, one per relabelling of the components.\n"
-        "4. EM alternates between the two easy problems: guess the hidden z softly (E-step: "
+        "1. The model says: pick $z_i$ with probabilities $\\pi$, then draw $x_i$ from "
+        "$\\mathcal{N}(\\mu_{z_i}, \\Sigma_{z_i})$ (sections 1 and 2).\n"
+        "2. With the zᵢ known, the complete-data log-likelihood $\\ell_c$ splits into one term per "
+        "component and the maximum likelihood estimates are counts, averages and covariances "
+        "of each group (section 4): no iterations needed.\n"
+        "3. With the zᵢ hidden, the marginal ℓ(θ) is a sum of logs of sums that couples "
+        "everything; the best means depend on the responsibilities, which depend on the "
+        "means (section 5). Its surface can have one maximum or several, and flat points "
+        "that are not maxima.\n"
+        "4. EM alternates between the two easy problems: guess the hidden zᵢ softly (E-step: "
         "the posterior of section 3), then solve the labelled problem with those soft labels "
-        "(M-step: the formulas of section 4). Each round can only raise the likelihood, which "
-        "is why the path on the surface never goes downhill, but which maximum it reaches "
-        "depends on where it starts."
+        "(M-step: the formulas of section 4). Each round raises a lower bound that touches ℓ "
+        "(section 6), so ℓ never goes down; where EM stops depends on where it starts, and a "
+        "stop is a flat point, not always a maximum."
     )

@@ -42,6 +42,13 @@ class MixtureModelState(LinkState, SteppingState):
     start_mu1 = Field(float, DEFAULT_START[0])
     start_mu2 = Field(float, DEFAULT_START[1])
     surface_chart = Field(object, None)  # the surface chart's selection (a click)
+    # Why EM climbs: the mean along which l and the bound are drawn ("μ₁" or "μ₂").
+    bound_axis = Field(str, "μ₁")
+    # The Gaussian behind the ellipses: its two standard deviations and correlation.
+    gauss_std1 = Field(float, 2.0)
+    gauss_std2 = Field(float, 1.0)
+    gauss_rho = Field(float, 0.6)
+    gauss_coverage = Field(bool, False)  # also draw the 50 % and 95 % ellipses
 
 
 STATE = MixtureModelState("model")

@@ -12,6 +12,7 @@ from gmm_core.datasets import Dataset
 from gmm_core.generative import MixtureSpec
 from ui.figures.common import FigureStyle
 from ui.kit.display import show_figure
+from ui.kit.text import subscript
 from ui.mixture_model import links
 from ui.mixture_model.figures import draw_counts_figure, sampling_figure
 from ui.mixture_model.state import STATE
@@ -71,7 +72,7 @@ def sampling_story(spec: MixtureSpec, dataset: Dataset, style: FigureStyle) -> N
         complete = revealed >= n_samples
         _draw_buttons(revealed, complete, drawing)
         hide = st.toggle("Hide the colours (this is all EM sees)", key=STATE.key("hide_colours"),
-                         help="Show the points as EM receives them: without their z.")
+                         help="Show the points as EM receives them: without their zᵢ.")
         figure_column, die_column = st.columns([3, 2])
         with figure_column:
             show_figure(sampling_figure(dataset.X, dataset.labels, revealed, spec.to_params(),
@@ -111,19 +112,19 @@ def _die(spec: MixtureSpec, dataset: Dataset, revealed: int, hide: bool,
         newest = int(drawn[-1])
         if hide:
             st.markdown(f"**Draw {revealed}.** Its component is hidden: EM only sees "
-                        f"the point x({revealed}).")
+                        f"the point x{subscript(revealed)}.")
         else:
             st.markdown(
-                f"**Draw {revealed}:** the die gave z({revealed}) = {newest + 1} "
-                f"(probability φ{newest + 1} = {spec.weights[newest]:.2f}); then "
-                f"x({revealed}) was drawn from N(μ{newest + 1}, Σ{newest + 1}), the "
-                "ringed point."
+                f"**Draw {revealed}:** the die gave z{subscript(revealed)} = {newest + 1} "
+                f"(probability π{subscript(newest + 1)} = {spec.weights[newest]:.2f}); then "
+                f"x{subscript(revealed)} was drawn from N(μ{subscript(newest + 1)}, "
+                f"Σ{subscript(newest + 1)}), the ringed point."
             )
     else:
         st.markdown("**No points yet.** Press *Draw 1*: first the die picks a "
-                    "component z, then the point is drawn from that Gaussian.")
+                    "component z₁, then the point x₁ is drawn from that Gaussian.")
     if hide:
-        st.info("The colours (the z's) are hidden. EM must find the components from "
+        st.info("The colours (the labels zᵢ) are hidden. EM must find the components from "
                 "the positions alone.")
     else:
         show_figure(draw_counts_figure(spec.weights, drawn, style), width="stretch")

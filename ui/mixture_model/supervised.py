@@ -26,9 +26,9 @@ def supervised_comparison(spec: MixtureSpec, dataset: Dataset, style: FigureStyl
         present = bool(estimates.present[k])
         rows.append({
             "component": k + 1,
-            "points nₖ": int(estimates.counts[k]),
-            "φ set": f"{params.weights[k]:.3f}",
-            "φ̂ estimated": f"{estimates.weights[k]:.3f}",
+            "points Nₖ": int(estimates.counts[k]),
+            "π set": f"{params.weights[k]:.3f}",
+            "π̂ estimated": f"{estimates.weights[k]:.3f}",
             "μ set": text.vector(params.means[k]),
             "μ̂ estimated": text.vector(estimates.means[k]) if present else "no points",
             "Σ set": text.matrix(params.covariances[k]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,7 @@ from ui.kit import text
 from ui.kit.display import show_figure
 from ui.kit.step_rules import FinishedRun
 from ui.kit.stepping import Track, follow, step_bar
-from ui.mixture_model.figures import path_to_table, surface_figure
+from ui.mixture_model import surface_notes
 from ui.mixture_model.state import (
     DEFAULT_LECTURE_N,
     DEFAULT_SEED,
@@ -25,6 +26,7 @@ from ui.mixture_model.state import (
     DEFAULT_START,
     STATE,
 )
+from ui.mixture_model.surface_figures import path_to_table, surface_figure
 
 # The name of the means-only run in the stepping state.
 TRACK = "means_only"
@@ -55,11 +57,10 @@ def start_from_selection(selection: Mapping | None) -> tuple[float, float] | Non
 
 @st.cache_data(max_entries=16, show_spinner="Computing the log-likelihood surface…")
 def cached_surface(separation: float, n_samples: int, seed: int):
-    """(X (n, 1), grid (G,), surface (G, G), maxima (2, 2)) of the lecture's example."""
+    """(X (n, 1), grid (G,), surface (G, G), its critical points) of the lecture's example."""
     X = means_only.means_only_data(separation, n_samples, seed)
     grid = means_only.surface_grid(X, means_only.surface_resolution(n_samples))
-    return (X, grid, means_only.means_only_surface(X, grid),
-            means_only.means_only_maxima(X))
+    return (X, grid, means_only.means_only_surface(X, grid), means_only.surface_shape(X))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -111,14 +112,27 @@ def start_controls() -> tuple[float, float]:
     return float(mu1), float(mu2)
 
 
-def means_only_explorer(style: FigureStyle) -> None:
+@dataclass(frozen=True)
+class MeansOnlyView:
+    """What the means-only explorer shows, for the sections after it: the data X (N, 1), the
+    grid (G,) of the surface, its critical points, EM's run (as a track) and the half-step."""
+
+    X: np.ndarray
+    grid: np.ndarray
+    shape: means_only.SurfaceShape
+    path: means_only.MeansOnlyPath
+    track: Track
+    current: int
+
+
+def means_only_explorer(style: FigureStyle) -> MeansOnlyView:
     """The surface with EM's path, the step buttons, the 1-D view and the log-likelihood chart."""
     surface_column, controls_column = st.columns([3, 2])
     with controls_column:
         separation, n_samples, seed = lecture_data_controls()
         st.markdown("**EM's start** (type it, or click a spot on the surface)")
         mu1, mu2 = start_controls()
-    X, grid, surface, maxima = cached_surface(separation, n_samples, seed)
+    X, grid, surface, shape = cached_surface(separation, n_samples, seed)
     path = cached_path(separation, n_samples, seed, mu1, mu2)
     track = Track(TRACK, FinishedRun(path.kinds, path.status),
                   (separation, n_samples, seed, mu1, mu2))
@@ -130,30 +144,30 @@ def means_only_explorer(style: FigureStyle) -> None:
         now = path.means[current]
         st.markdown(
             f"Half-step **{current}** of {last} ({KIND_NAMES[path.kinds[current]]}): "
-            f"μ₁ = {now[0]:.3f}, μ₂ = {now[1]:.3f}, log-likelihood "
-            f"{text.log_likelihood(path.log_likelihoods[current])}."
+            f"μ₁ = {text.number(now[0], 4)}, μ₂ = {text.number(now[1], 4)}, "
+            f"ℓ = {text.log_likelihood(path.log_likelihoods[current])}."
         )
         if current == last:
-            on_mirror = abs(now[0] - now[1]) < 1e-6
-            where = (
-                "on the mirror line: from there both components stay identical"
-                if on_mirror else
-                f"a maximum. Its mirror image (μ₁ = {now[1]:.3f}, μ₂ = {now[0]:.3f}) has "
-                "exactly the same log-likelihood: started on the other side of the dotted "
-                "line, EM would have found that one"
-            )
-            st.success(f"EM has converged after {last // 2} iterations at μ₁ = {now[0]:.3f}, "
-                       f"μ₂ = {now[1]:.3f}, {where}.")
-        if abs(mu1 - mu2) < 1e-12:
-            st.warning("The start has μ₁ = μ₂: both components are identical, get identical "
-                       "responsibilities (½ each), and stay identical forever. EM is stuck on "
-                       "the mirror line, at a saddle point. Move one start value.")
+            ended = surface_notes.end_note(shape, path)
+            nearest, _distance = shape.nearest(*now)
+            best = shape.fits()[0].log_likelihood if shape.fits() else nearest.log_likelihood
+            if nearest.kind != "maximum":
+                st.warning(ended)
+            elif nearest.log_likelihood < best - 1e-9 * abs(best):
+                st.info(ended)
+            else:
+                st.success(ended)
+        start = surface_notes.start_note(shape, mu1, mu2)
+        if start:
+            (st.info if shape.mirror_point.kind == "maximum" else st.warning)(start)
     with surface_column:
-        show_figure(surface_figure(grid, surface, path.means, current, maxima, style,
+        show_figure(surface_figure(grid, surface, path.means, current, shape, style,
                                    n_samples=n_samples),
                     key=STATE.key("surface_chart"), on_click=_take_clicked_start,
                     width="stretch")
+        st.markdown(surface_notes.surface_summary(shape, n_samples))
     _one_d_views(X, path, current, style)
+    return MeansOnlyView(X, grid, shape, path, track, current)
 
 
 def _one_d_views(X: np.ndarray, path: means_only.MeansOnlyPath, current: int,
@@ -168,11 +182,11 @@ def _one_d_views(X: np.ndarray, path: means_only.MeansOnlyPath, current: int,
                     "coloured by the responsibilities of the last E-step)")
         show_figure(mixture_figure_1d(X, params, responsibilities, style), width="stretch")
     with curve_column:
-        st.markdown("**The log-likelihood at every half-step so far**")
+        st.markdown("**The log-likelihood ℓ at every half-step so far**")
         show_figure(
             log_likelihood_figure(path.log_likelihoods[: current + 1],
                                   path.kinds[: current + 1], current, style,
-                                  status="converged" if current == last else "running"),
+                                  status=path.status if current == last else "running"),
             width="stretch",
         )
         with st.expander("Every half-step in numbers"):

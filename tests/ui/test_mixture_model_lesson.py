@@ -1,0 +1,103 @@
+"""The pure parts of the mixture-model page's lesson (issue #12): the sentences about the
+surface, the notes of "Why EM climbs", the parameter-count formulas, the new figures."""
+
+import re
+
+import numpy as np
+import pytest
+
+from gmm_core.gaussian import covariance_2d
+from gmm_core.means_only import means_only_data, means_only_path, surface_grid, surface_shape
+from gmm_core.selection import n_parameters
+from ui.figures.common import figure_style
+from ui.mixture_model import surface_notes
+from ui.mixture_model.bound import climb_note, climb_state
+from ui.mixture_model.gaussian import COVARIANCE_TYPES, covariance_types_table
+from ui.mixture_model.gaussian_figure import gaussian_figure
+from ui.mixture_model.sections import GLOSSARY, glossary_table
+from ui.mixture_model.surface_figures import bound_figure
+
+
+@pytest.mark.parametrize("name", ["spherical", "diag", "tied", "full"])
+def test_the_parameter_count_formulas_are_the_ones_bic_uses(name):
+    (formula,) = [f for n, _sigma, _assumes, f in COVARIANCE_TYPES if n == name]
+    expression = formula.replace("·", "*")
+    assert re.fullmatch(r"[KD0-9 ()*/+]+", expression)
+    for K in range(1, 6):
+        for D in range(1, 6):
+            covariance = eval(expression, {"__builtins__": {}}, {"K": K, "D": D})  # noqa: S307
+            assert (K - 1) + K * D + covariance == n_parameters(K, D, name)
+    assert f"| {name} |" in covariance_types_table()
+
+
+def test_the_glossary_maps_every_reference_notation_and_its_table_is_well_formed():
+    table = glossary_table()
+    lines = table.split("\n")
+    assert all(line.count(" | ") == 4 for line in lines[2:]), "a cell holds a stray |"
+    assert len(lines) == len(GLOSSARY) + 2
+    for symbol in (r"$w_j^{(i)}$", r"$r_{ic}$", r"$m_c$", r"$\pi_c$", r"$\phi^{(j)}$",
+                   r"$x^{(i)}$", r"$P(Y_j = k \mid x_j, \theta)$", "Categorical"):
+        assert symbol in table
+
+
+@pytest.mark.parametrize(("data", "start", "phrases", "absent"), [
+    ((4.0, 200, 0), (-1.0, -0.5), ["one fit and its mirror image", "**saddle**"],
+     ["no label switching", "different fits"]),
+    ((0.5, 200, 1), (-1.0, -0.5), ["only maximum lies on the mirror line", "no label switching",
+                                   "is a **maximum**", "1 maximum (star) and no saddles."],
+     ["mirror image", "**saddle**"]),
+    ((5.0, 10, 14), (-3.5, 2.0), ["**2 different fits**", "genuinely different local optima",
+                                  "passes between different maxima"], ["no label switching"]),
+])
+def test_the_surface_is_described_as_computed(data, start, phrases, absent):
+    X = means_only_data(*data)
+    shape = surface_shape(X)
+    text = surface_notes.surface_summary(shape, len(X))
+    for phrase in phrases:
+        assert phrase in text
+    for phrase in absent:
+        assert phrase not in text
+    end = surface_notes.end_note(shape, means_only_path(X, *start))
+    assert "Stopping proves no maximum" in end
+
+
+def test_the_end_note_names_a_saddle_and_the_start_note_says_what_the_mirror_point_is():
+    X = means_only_data(4.0, 200, 0)
+    shape = surface_shape(X)
+    end = surface_notes.end_note(shape, means_only_path(X, 1.0, 1.0))
+    assert "the **saddle** on the mirror line, not a maximum" in end
+    assert "a saddle, not a maximum" in surface_notes.start_note(shape, 1.0, 1.0)
+    assert surface_notes.start_note(shape, 1.0, 1.5) is None
+    close = surface_shape(means_only_data(0.5, 200, 1))
+    assert "which for these data is the maximum." in surface_notes.start_note(close, 1.0, 1.0)
+
+
+def test_the_climb_notes_follow_the_half_steps():
+    X = means_only_data(4.0, 200, 0)
+    path = means_only_path(X, -1.0, -0.5)
+    start, e_state, m_state = (climb_state(X, path, index) for index in (0, 1, 2))
+    assert start.q is None and "no q yet" in climb_note(start, 0)
+    assert e_state.bound == pytest.approx(e_state.log_likelihood, rel=1e-12)
+    assert "After an E-step" in climb_note(e_state, 0)
+    np.testing.assert_allclose(e_state.top, path.means[2], rtol=1e-12)
+    assert m_state.before == path.log_likelihoods[1]
+    assert m_state.before <= m_state.bound <= m_state.log_likelihood
+    note = climb_note(m_state, 1)
+    assert "After an M-step" in note and "new μ₁" in note
+
+
+def test_the_bound_figure_and_the_gaussian_figure_are_labelled():
+    grid = np.linspace(-3, 3, 50)
+    figure = bound_figure(grid, -grid**2, -grid**2 - 1, 1, 0.5, (0.0, 0.0, -1.0),
+                          figure_style(200), top=(0.0, -1.0), before=-2.0)
+    names = [trace.name for trace in figure.data]
+    assert names[0] == "ℓ along μ₂ (μ₁ = 0.500)"
+    assert "the gap ℓ − F = KL(q ‖ p(z | x, θ))" in names and "ℓ before this M-step" in names
+    assert figure.layout.xaxis.title.text == "μ₂"
+    draws = np.random.default_rng(0).normal(size=(100, 2))
+    figure = gaussian_figure(covariance_2d(2.0, 1.0, 0.0), draws, figure_style(100),
+                             coverage=True)
+    names = [trace.name for trace in figure.data]
+    assert "1σ ellipse: 39.3 % of the mass" in names and "2σ ellipse: 86.5 % of the mass" in names
+    assert "95 % ellipse (c = 2.45σ)" in names
+    assert surface_grid(means_only_data(4.0, 20, 0), 10).shape == (10,)
