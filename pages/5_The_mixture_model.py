@@ -8,6 +8,7 @@ in figures.py) and the mathematics in gmm_core/generative.py and gmm_core/means_
 import streamlit as st
 
 from ui.figures import figure_style
+from ui.kit import notation
 from ui.kit.display import presentation_toggle, start_page
 from ui.mixture_model import bound, controls, gaussian, sections
 from ui.mixture_model.state import DEFAULT_LECTURE_N
@@ -20,7 +21,7 @@ with st.sidebar:
     presentation = presentation_toggle()
 
 sections.introduction()
-sections.glossary()
+notation.glossary()
 link_banner = st.container()  # filled once the mixture on screen is known
 sections.the_model()
 spec, sample, n_samples, seed = sections.generative_story(presentation)

@@ -14,7 +14,6 @@ from ui.mixture_model import surface_notes
 from ui.mixture_model.bound import climb_note, climb_state
 from ui.mixture_model.gaussian import COVARIANCE_TYPES, covariance_types_table
 from ui.mixture_model.gaussian_figure import gaussian_figure
-from ui.mixture_model.sections import GLOSSARY, glossary_table
 from ui.mixture_model.surface_figures import bound_figure
 
 
@@ -28,16 +27,6 @@ def test_the_parameter_count_formulas_are_the_ones_bic_uses(name):
             covariance = eval(expression, {"__builtins__": {}}, {"K": K, "D": D})  # noqa: S307
             assert (K - 1) + K * D + covariance == n_parameters(K, D, name)
     assert f"| {name} |" in covariance_types_table()
-
-
-def test_the_glossary_maps_every_reference_notation_and_its_table_is_well_formed():
-    table = glossary_table()
-    lines = table.split("\n")
-    assert all(line.count(" | ") == 4 for line in lines[2:]), "a cell holds a stray |"
-    assert len(lines) == len(GLOSSARY) + 2
-    for symbol in (r"$w_j^{(i)}$", r"$r_{ic}$", r"$m_c$", r"$\pi_c$", r"$\phi^{(j)}$",
-                   r"$x^{(i)}$", r"$P(Y_j = k \mid x_j, \theta)$", "Categorical"):
-        assert symbol in table
 
 
 @pytest.mark.parametrize(("data", "start", "phrases", "absent"), [

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from gmm_core import generative
 from gmm_core.generative import MixtureSpec
-from ui.kit.links import clean_query, last_value, parse_int
+from ui.kit.links import clean_query, parse_int
 from ui.pages import EM_2D
 
 # The parameters of this page's own links.
@@ -36,19 +36,15 @@ class GeneratedQuery:
 
 
 def read_generated_query(query: Mapping[str, object], default_spec: MixtureSpec,
-                         default_n: int, default_seed: int, *,
-                         report_unknown: bool = False) -> GeneratedQuery:
+                         default_n: int, default_seed: int) -> GeneratedQuery:
     """Read ``spec``, ``n`` and ``seed`` from a link; never raises.
 
     query: parameter name -> value (a string, or a list whose last string counts). A missing
-    value takes its default silently; a bad one takes its default and adds a problem sentence.
-    report_unknown: also report parameters this page does not know (and over-long values).
+    value takes its default silently; a bad one takes its default and adds a problem sentence;
+    a parameter this page does not know, or an over-long value, is reported and ignored.
     """
     problems: list[str] = []
-    if report_unknown:
-        raw = clean_query(query, PAGE_PARAMETERS, problems)
-    else:
-        raw = {name: last_value(query[name]) for name in PAGE_PARAMETERS if name in query}
+    raw = clean_query(query, PAGE_PARAMETERS, problems)
     spec = default_spec
     if "spec" in raw:
         try:

@@ -20,35 +20,6 @@ from ui.mixture_model.posterior import posterior_explorer
 from ui.mixture_model.supervised import supervised_comparison
 from ui.mixture_model.surface import MeansOnlyView, means_only_explorer
 
-GLOSSARY_ANCHOR = "notation"
-# The reference texts' symbols for the app's (textbook: the excerpt on GaussianMixture;
-# tutorial: the from-scratch EM tutorial; lecture: the lecture notes).
-GLOSSARY = (
-    ("data point", r"$x_i$, $i = 1..N$", r"$x^{(i)}$, written x(i)", r"$x_i$",
-     r"$x_j$, $j = 1..m$"),
-    ("its hidden component", r"$z_i$", r"$z^{(i)}$, written z(i)", "the cluster $c$ of $x_i$",
-     r"$Y_j$"),
-    ("component index", r"$k = 1..K$", r"$j = 1..k$", r"$c$", r"$k$ (also $i$)"),
-    ("weights", r"$\pi_k$", r"$\phi^{(j)}$ (phi)", r"$\pi_c$",
-     r"$\pi_k$, $P(y = k)$, $p_k$, $\theta_k$"),
-    ("means, covariances", r"$\mu_k$, $\Sigma_k$", r"$\mu^{(j)}$, $\Sigma^{(j)}$",
-     r"$\mu_c$, $\Sigma_c$", r"$\mu_k$, $\Sigma_k$ (also $\mu_i$, $\Sigma_i$)"),
-    ("responsibilities", r"$r_{ik} = P(z_i = k \mid x_i, \theta)$", r"$w_j^{(i)}$",
-     r"$r_{ic}$", r"$P(Y_j = k \mid x_j, \theta)$"),
-    ("soft counts", r"$N_k = \sum_i r_{ik}$", "—", r"$m_c$",
-     r"$\sum_j P(Y_j = k \mid x_j)$"),
-    ("number of points", r"$N$", "—", r"$m$ (and $n$)", r"$m$"),
-    ("dimension", r"$D$", "—", r"$n$", r"$m$ (in $(2\pi)^{m/2}$)"),
-    ("all parameters", r"$\theta = (\pi, \mu, \Sigma)$", r"$\phi, \mu, \Sigma$",
-     r"$\pi, \mu, \Sigma$", r"$\theta$, also $\lambda_t$"),
-    ("regularisation", r"$\lambda$ = reg_covar", "—", "reg_cov",
-     r"— (its $\lambda$ means $\theta$)"),
-    ("component density", r"$\mathcal{N}(x \mid \mu_k, \Sigma_k)$", "—",
-     r"$N(x_i \mid \mu_c, \Sigma_c)$", r"$N(x \mid \mu_k, \Sigma_k)$, $N(x_j, \mu_i, \Sigma_i)$"),
-    ("draw of the label", r"$z_i \sim \mathrm{Categorical}(\pi)$", "—", "—",
-     "Multinomial over clusters"),
-)
-
 
 def introduction() -> None:
     st.markdown(
@@ -59,23 +30,6 @@ def introduction() -> None:
         "shows why learning the parameters is easy with the components known and needs EM "
         "without them, and why EM's likelihood can only climb."
     )
-
-
-def glossary_table() -> str:
-    """The glossary as a Markdown table."""
-    lines = ["| meaning | this app | textbook | tutorial | lecture |", "|---|---|---|---|---|"]
-    lines += ["| " + " | ".join(row) + " |" for row in GLOSSARY]
-    return "\n".join(lines)
-
-
-def glossary() -> None:
-    with st.expander("Notation, and how the textbook, the tutorial and the lecture write it"):
-        st.markdown(
-            "This app writes the same symbol for the same thing on every page. The reference "
-            "texts use other letters; this table maps them (— where a text has no symbol for "
-            "it). The lecture's \"Multinomial\" is one draw with K outcomes: a Categorical "
-            "distribution.\n\n" + glossary_table()
-        )
 
 
 def the_model() -> None:
