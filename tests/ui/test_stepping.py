@@ -20,13 +20,13 @@ from ui.kit.stepping import SteppingState, Track
 class AlternatingRun:
     """Stands in for a SharedRun: E after even half-steps, M after odd ones, never ending."""
 
-    def extend_to(self, target: int) -> int:
+    def extend_to(self, target: int, deadline: float | None = None) -> int:
         return target
 
     def next_kind_after(self, index: int) -> str:
         return "E" if index % 2 == 0 else "M"
 
-    def run_to_convergence(self) -> int:
+    def run_to_convergence(self, deadline: float | None = None) -> int:
         return 40
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -136,14 +137,12 @@ class SharedRun:
                 return run[index + 1].kind
             return run.next_kind
 
-    def _advance(self, run: EMRun | KMeansRun, index: int | None) -> int:
-        """Step up to ``index`` (None: to the end), keeping each E-step's responsibilities
-        (the engine caches only its latest evaluation, which the M-step replaces)."""
-        while not run.finished and (index is None or len(run) <= index):
-            if run.step().kind == "E":
-                source = len(run) - 1
-                self._remember(source, run.responsibilities_at(source))
-        return len(run) - 1
+    def _step(self, run: EMRun | KMeansRun) -> None:
+        """One half-step, keeping an E-step's responsibilities (the engine caches only its
+        latest evaluation, which the M-step replaces). Called under the lock."""
+        if run.step().kind == "E":
+            source = len(run) - 1
+            self._remember(source, run.responsibilities_at(source))
 
     def _remember(self, source: int, responsibilities: np.ndarray | None) -> None:
         self._responsibilities[source] = responsibilities
@@ -151,17 +150,35 @@ class SharedRun:
         while len(self._responsibilities) > RESPONSIBILITY_SLOTS:
             self._responsibilities.popitem(last=False)
 
-    def extend_to(self, index: int) -> int:
-        """Compute entries up to ``index`` (or until the run ends); return the last index."""
-        with self._lock:
-            run = self._ensure()
-            return 0 if run is None else self._advance(run, index)
+    def extend_to(self, index: int | None, deadline: float | None = None) -> int:
+        """Compute entries up to ``index`` (None: to the end of the run) or until the run ends,
+        or until ``time.monotonic()`` passes ``deadline``; return the last index computed.
 
-    def run_to_convergence(self) -> int:
-        """Compute until converged, collapsed or max_iter; return the last index."""
+        The lock is taken for one half-step at a time, so other sessions reading this run
+        wait for at most one half-step, never for a whole long computation.
+        """
+        while True:
+            with self._lock:
+                run = self._ensure()
+                if run is None:
+                    return 0
+                if run.finished or (index is not None and len(run) > index):
+                    return len(run) - 1
+                self._step(run)
+                last = len(run) - 1
+            if deadline is not None and time.monotonic() >= deadline:
+                return last
+
+    def run_to_convergence(self, deadline: float | None = None) -> int:
+        """Compute until converged, collapsed or max_iter (or ``deadline``); the last index."""
+        return self.extend_to(None, deadline)
+
+    @property
+    def finished(self) -> bool:
+        """True when the run has ended (converged, collapsed, max_iter) or could not start."""
         with self._lock:
             run = self._ensure()
-            return 0 if run is None else self._advance(run, None)
+            return run is None or run.finished
 
     def responsibilities_at(self, index: int) -> np.ndarray | None:
         """The responsibilities (N, K) shown at entry ``index`` (None before the first E);

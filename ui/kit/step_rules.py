@@ -47,11 +47,12 @@ class StepRun(Protocol):
     def next_kind_after(self, index: int) -> str | None:
         """The kind of the entry after ``index``; None when the run ends at ``index``."""
 
-    def extend_to(self, index: int) -> int:
-        """Compute entries up to ``index`` (or until the run ends); return the last index."""
+    def extend_to(self, index: int | None, deadline: float | None = None) -> int:
+        """Compute entries up to ``index`` (None: to the end) or until the run ends or
+        ``time.monotonic()`` passes ``deadline``; return the last index computed."""
 
-    def run_to_convergence(self) -> int:
-        """Compute until the run ends; return the last index."""
+    def run_to_convergence(self, deadline: float | None = None) -> int:
+        """Compute until the run ends (or ``deadline``); return the last index."""
 
 
 def can_take(run: StepRun, index: int, action: str) -> bool:
@@ -68,13 +69,14 @@ def can_take(run: StepRun, index: int, action: str) -> bool:
     raise ValueError(f"unknown action {action!r}; choose from {', '.join(ACTIONS)}")
 
 
-def advance(run: StepRun, index: int, action: str) -> int:
+def advance(run: StepRun, index: int, action: str, deadline: float | None = None) -> int:
     """Apply ``action`` to ``run`` shown at entry ``index``; return the entry to show next.
 
     "E-step" / "M-step" take that half-step if it is the next one and otherwise stay; "EM
     iteration" goes through the next M-step (or update); "Run to convergence" to the end of
-    the run; "Back" one half-step back; "Reset" to the start. A rewound history is replayed,
-    never recomputed.
+    the run (or as far as it gets before ``deadline``, a ``time.monotonic()`` value); "Back"
+    one half-step back; "Reset" to the start. A rewound history is replayed, never
+    recomputed.
     """
     index = max(int(index), 0)
     if action in (E_STEP, M_STEP):
@@ -90,7 +92,7 @@ def advance(run: StepRun, index: int, action: str) -> int:
             if upcoming in M_KINDS:
                 return index
     if action == CONVERGE:
-        return run.run_to_convergence()
+        return run.run_to_convergence(deadline)
     if action == BACK:
         return max(index - 1, 0)
     if action == RESET:
@@ -137,8 +139,8 @@ class FinishedRun:
     def next_kind_after(self, index: int) -> str | None:
         return self._entries[index + 1].kind if index + 1 < len(self._entries) else None
 
-    def extend_to(self, index: int) -> int:
+    def extend_to(self, index: int | None, deadline: float | None = None) -> int:
         return len(self._entries) - 1
 
-    def run_to_convergence(self) -> int:
+    def run_to_convergence(self, deadline: float | None = None) -> int:
         return len(self._entries) - 1

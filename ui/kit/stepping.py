@@ -14,6 +14,7 @@ arrives (Streamlit was seen delivering a click twice when it landed together wit
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -22,6 +23,14 @@ import streamlit as st
 from ui.kit import step_rules
 from ui.kit.session import Family, Field, PageState
 from ui.kit.step_rules import ACTIONS, StepRun
+
+# One request computes for at most this long: a link or a click never keeps the server busy
+# for longer without showing progress. A longer computation continues in slices of this size,
+# one per rerun of the progress fragment, and can be stopped between slices.
+SLICE_S = 2.0
+# A deep link's step is computed for at most this many slices on opening; beyond that the page
+# says how far it got and the student decides to continue.
+LINK_SLICES = 1
 
 # Half-steps per second offered for Play.
 PLAY_SPEEDS = (0.5, 1.0, 2.0, 4.0)
@@ -56,6 +65,11 @@ class SteppingState(PageState):
     history_slider = Field(int, 0)
     step_button = Family(bool, False)  # "<bar>.<action name>" -> the button's widget key
     play_button = Family(bool, False)  # bar -> the Play/Pause button's widget key
+    # A computation cut into slices: track name -> the index it is heading for (-1: the end).
+    pending = Family(object, None)
+    computing = Field(bool, False)     # the slices continue by themselves (a click asked)
+    stop_button = Field(bool, False)
+    continue_button = Field(bool, False)
 
 
 @dataclass(frozen=True)
@@ -73,6 +87,14 @@ class Followed:
 
     positions: dict[str, int]
     cut_short: tuple[int, int] | None = None  # (asked, last) when a link's step was too far
+
+
+def _deadline() -> float:
+    return time.monotonic() + SLICE_S
+
+
+def _has_more(run: StepRun, index: int) -> bool:
+    return run.next_kind_after(index) is not None
 
 
 def request_position(state: SteppingState, index: int, *, announce: bool = False) -> None:
@@ -96,19 +118,26 @@ def follow(state: SteppingState, tracks: tuple[Track, ...]) -> Followed:
         asked, announce = state.take("requested_position", None) or (0, False)
         for track in tracks:
             state.position[track.name] = asked
+            state.pending[track.name] = None
         state.playing = False
+        state.computing = False
     elif new:
         kept = next(track for track in tracks if track not in new)
         for track in new:
             state.position[track.name] = state.position[kept.name]
     positions, cut_short = {}, None
+    deadline = _deadline()
     for track in tracks:
         state.followed_run[track.name] = track.run_key
         index = max(state.position[track.name], 0)
         if index > 0:
-            last = track.run.extend_to(index)
+            last = track.run.extend_to(index, deadline)
             if index > last:
-                if announce:
+                if _has_more(track.run, last):
+                    # The budget ran out before the asked half-step: say so, offer to go on.
+                    state.pending[track.name] = index
+                    state.computing = False
+                elif announce:
                     cut_short = (index, last)
                 index = last
         state.position[track.name] = index
@@ -132,8 +161,80 @@ def _on_action(state: SteppingState, tracks: tuple[Track, ...], shown: Mapping[s
     if action in (step_rules.CONVERGE, step_rules.RESET) and state.playing:
         state.playing = False
         request_full_rerun(state)
+    deadline = _deadline()
     for track in tracks:
-        state.position[track.name] = step_rules.advance(track.run, shown[track.name], action)
+        state.pending[track.name] = None
+        index = step_rules.advance(track.run, shown[track.name], action, deadline)
+        state.position[track.name] = index
+        if action == step_rules.CONVERGE and _has_more(track.run, index):
+            # Out of time: the progress fragment computes the rest slice by slice.
+            state.pending[track.name] = -1
+            state.computing = True
+            request_full_rerun(state)
+
+
+def _on_stop(state: SteppingState, tracks: tuple[Track, ...]) -> None:
+    for track in tracks:
+        state.pending[track.name] = None
+    state.computing = False
+
+
+def _on_continue(state: SteppingState) -> None:
+    state.computing = True
+
+
+def pending_work(state: SteppingState, tracks: tuple[Track, ...]) -> bool:
+    """Whether a computation cut into slices is waiting (or running) for any track."""
+    return any(state.pending[track.name] is not None for track in tracks)
+
+
+def progress_view(state: SteppingState, tracks: tuple[Track, ...]) -> None:
+    """A long computation, one slice per rerun: how far it got, and Stop (or Continue).
+
+    Runs as a fragment that reruns itself while the slices continue, so the rest of the page
+    stays usable; when every track has reached its target the whole page reruns once.
+    """
+    if not pending_work(state, tracks):
+        return
+
+    @st.fragment(run_every=0.2 if state.computing else None)
+    def progress():
+        if state.computing:
+            deadline = _deadline()
+            for track in tracks:
+                target = state.pending[track.name]
+                if target is None:
+                    continue
+                last = track.run.extend_to(None if target < 0 else target, deadline)
+                state.position[track.name] = last if target < 0 else min(target, last)
+                if not _has_more(track.run, last) or (target >= 0 and last >= target):
+                    state.pending[track.name] = None
+            if not pending_work(state, tracks):
+                state.computing = False
+                st.rerun(scope="app")
+        lines = []
+        for track in tracks:
+            target = state.pending[track.name]
+            if target is None:
+                continue
+            goal = "the end of the run" if target < 0 else f"half-step {target}"
+            who = f"{track.name}: " if len(tracks) > 1 else ""
+            lines.append(f"{who}half-step {state.position[track.name]} computed, heading for "
+                         f"{goal}")
+        if state.computing:
+            st.info("Computing in slices of " f"{SLICE_S:g} s so that the page stays usable: "
+                    + "; ".join(lines) + ".", icon=":material/hourglass_top:")
+            st.button("Stop", key=state.key("stop_button"), on_click=_on_stop,
+                      args=(state, tracks), help="Keep what is computed so far.")
+        else:
+            st.warning("This request would take longer than " f"{SLICE_S:g} s, so the page "
+                       "stopped: " + "; ".join(lines) + ".")
+            st.button("Continue", key=state.key("continue_button"), on_click=_on_continue,
+                      args=(state,), help="Compute the rest, with progress and a Stop button.")
+            st.button("Stop", key=state.key("stop_button"), on_click=_on_stop,
+                      args=(state, tracks))
+
+    progress()
 
 
 def _on_play(state: SteppingState, play: bool) -> None:

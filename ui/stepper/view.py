@@ -53,6 +53,7 @@ def main_view(page: StepperPage, setup: Setup, run: SharedRun) -> None:
         stepping.history_slider(state, tracks[0], index)
         _draw(page, setup, run, index)
 
+    stepping.progress_view(state, tracks)
     stepping.stepping_view(state, tracks, draw)
     glossary()
 
