@@ -1,14 +1,24 @@
 """The figure on screen as SVG and PNG, rendered on the server by Kaleido with Debian's
 Chromium (these tests start it, so they are browser tests)."""
 
+import base64
 import re
 import struct
+import time
 import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from ui.exports import close_renderer, figure_png, figure_svg
-from ui.exports.images import IMAGE_HEIGHT, IMAGE_WIDTH, PNG_SCALE, chromium_path, image_figure
+from gmm_core import datasets
+from ui.exports import close_renderer, figure_png, figure_svg, images, prepare_renderer
+from ui.exports.images import (
+    IMAGE_HEIGHT,
+    IMAGE_MAX_POINTS,
+    IMAGE_WIDTH,
+    PNG_SCALE,
+    chromium_path,
+    image_figure,
+)
 
 from .views import make_view
 
@@ -49,9 +59,37 @@ def test_svg_is_a_white_vector_picture_of_the_half_step():
     text = svg.decode()
     assert "Half-step 12: M-step (iteration 6)" in text
     assert re.search(r'fill: ?rgb\(255, ?255, ?255\)', text)  # the white background
-    # every data point is a vector shape (with its hover data)
-    assert text.count('class="point plotly-customdata"') == view.n_samples
+    # every data point is a vector shape (plus the means and the legend's marks)
+    assert view.n_samples <= text.count('class="point') <= view.n_samples + 20
     assert "component 3" in text  # the legend
+
+
+def test_a_picture_of_large_data_draws_a_sample_and_says_so():
+    data = datasets.make_blobs(30_000, 2, 1, seed=2)
+    view, _ = make_view("blobs-1d", X=data.X, feature_names=data.feature_names,
+                        data_name=data.name, k=2, max_iter=2)
+    figure = image_figure(view)
+    rug = figure["data"][-1]
+    assert rug["x"]["bdata"] and "customdata" not in rug
+    assert len(base64.b64decode(rug["x"]["bdata"])) == 4 * IMAGE_MAX_POINTS
+    assert f"a random sample of {IMAGE_MAX_POINTS:,} of the points" in (
+        figure["layout"]["title"]["subtitle"]["text"])
+    assert figure_svg(view).startswith(b"<svg")
+
+
+def test_prepare_starts_the_browser_in_the_background_and_close_stops_it():
+    close_renderer()
+    prepare_renderer()
+    renderer = images._RENDERER
+    for _ in range(600):
+        if renderer._kaleido is not None:
+            break
+        time.sleep(0.2)
+    assert renderer._kaleido is not None
+    view, _ = make_view("tutorial-1d", step=1)
+    assert figure_svg(view).startswith(b"<svg")
+    close_renderer()
+    assert renderer._kaleido is None and renderer._thread is None
 
 
 def test_png_has_slide_resolution():

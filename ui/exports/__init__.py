@@ -22,7 +22,13 @@ from ui.exports.history import (
     read_history_csv,
     read_history_json,
 )
-from ui.exports.images import ImageExportError, close_renderer, figure_png, figure_svg
+from ui.exports.images import (
+    ImageExportError,
+    close_renderer,
+    figure_png,
+    figure_svg,
+    prepare_renderer,
+)
 from ui.exports.notebook import notebook, notebook_json
 from ui.exports.run_html import run_html
 from ui.exports.sklearn_script import sklearn_script
@@ -73,6 +79,7 @@ __all__ = [
     "needs_data_file",
     "notebook",
     "notebook_json",
+    "prepare_renderer",
     "read_history_csv",
     "read_history_json",
     "run_html",

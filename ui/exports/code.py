@@ -148,10 +148,9 @@ def data_csv(view: ExportView) -> str:
     """The view's data as CSV text: a header of feature names, one row per point, floats
     written with repr (exact). This is the file the notebook and the script read by name."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(view.feature_names)
-    for row in view.X:
-        writer.writerow([repr(float(v)) for v in row])
+    csv.writer(buffer, lineterminator="\n").writerow(view.feature_names)
+    # Numbers need no quoting; tolist() gives Python floats, whose repr is the exact text.
+    buffer.write("".join(",".join(map(repr, row)) + "\n" for row in view.X.tolist()))
     return buffer.getvalue()
 
 

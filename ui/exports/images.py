@@ -20,9 +20,17 @@ import shutil
 import threading
 from pathlib import Path
 
+import numpy as np
+
 from ui.exports.look import place_title, white_background
-from ui.exports.view import ExportView, covariance_words, half_step_title, shown_responsibilities
-from ui.figures import figure_style, mixture_figure_1d, mixture_figure_2d
+from ui.exports.view import (
+    ExportView,
+    covariance_words,
+    drawn_points,
+    half_step_title,
+    shown_responsibilities,
+)
+from ui.figures import figure_style, make_figure, mixture_figure_1d, mixture_figure_2d
 
 # A 16:9 slide; PNG at twice the resolution (2560 x 1440 pixels) stays sharp on a projector.
 IMAGE_WIDTH, IMAGE_HEIGHT = 1280, 720
@@ -31,6 +39,9 @@ DEBIAN_CHROMIUM = "/usr/bin/chromium"
 START_TIMEOUT_S = 90.0
 RENDER_TIMEOUT_S = 60.0
 IDLE_SECONDS = 300.0
+# Beyond this many points a picture draws a seeded random sample of them (and says so): a
+# slide shows no more, and a server's Chromium draws 100,000 marks far too slowly.
+IMAGE_MAX_POINTS = 10_000
 
 
 class ImageExportError(RuntimeError):
@@ -52,25 +63,45 @@ def image_figure(view: ExportView) -> dict:
     """The mixture figure of the half-step on screen, sized for a slide, white, with a title
     naming the half-step, its log-likelihood and the data (a JSON-ready dict)."""
     entry = view.entry
-    responsibilities = shown_responsibilities(view.history, view.index, view.X)
-    style = figure_style(view.n_samples, view.presentation)
+    drawn = drawn_points(view.n_samples, IMAGE_MAX_POINTS)
+    X = view.X[drawn]
+    responsibilities = shown_responsibilities(view.history, view.index, X)
+    style = figure_style(len(X), view.presentation)
     names = [html.escape(name) for name in view.feature_names]
     title = html.escape(half_step_title(view, view.index))
+    sampled = (f" (drawn: a random sample of {len(drawn):,} of the points)"
+               if len(drawn) < view.n_samples else "")
     subtitle = html.escape(f"{view.data_name}, N = {view.n_samples:,}, "
-                           f"K = {view.n_components}, {covariance_words(view)}")
+                           f"K = {view.n_components}, {covariance_words(view)}{sampled}")
     if view.n_features == 1:
-        figure = mixture_figure_1d(view.X, entry.params, responsibilities, style,
+        figure = mixture_figure_1d(X, entry.params, responsibilities, style,
                                    feature_name=names[0], title=title)
     else:
-        figure = mixture_figure_2d(view.X, entry.params, responsibilities, style,
+        figure = mixture_figure_2d(X, entry.params, responsibilities, style,
                                    feature_names=names[:2], title=title)
-    spec = figure.to_dict()
+    spec = make_figure({"data": [_vector_trace(trace) for trace in figure.spec["data"]],
+                        "layout": figure.spec["layout"]}).to_dict()
     layout = dict(spec["layout"], width=IMAGE_WIDTH, height=IMAGE_HEIGHT)
     layout.pop("uirevision", None)
     place_title(layout, top_margin=110)
     layout["title"]["subtitle"] = {"text": subtitle, "font": {"size": style.font_size}}
     white_background(layout)
     return {"data": spec["data"], "layout": layout}
+
+
+def _vector_trace(trace: dict) -> dict:
+    """A trace as the picture draws it: SVG instead of WebGL (true vectors in the SVG file, and
+    Chromium's software WebGL on a server is slow), no hover data (a picture has no hover)."""
+    trace = {key: value for key, value in trace.items()
+             if key not in ("customdata", "hovertemplate")}
+    if trace.get("type") == "scattergl":
+        marker = dict(trace.get("marker", {}))
+        colours = marker.get("color")
+        if isinstance(colours, np.ndarray) and colours.ndim == 2:
+            # WebGL takes (N, 3) RGB triples; SVG markers take colour strings.
+            marker["color"] = [f"rgb({red},{green},{blue})" for red, green, blue in colours.tolist()]
+        trace = dict(trace, type="scatter", marker=marker)
+    return trace
 
 
 class _Renderer:
@@ -82,6 +113,18 @@ class _Renderer:
         self._thread: threading.Thread | None = None
         self._kaleido = None
         self._idle_timer: threading.Timer | None = None
+
+    def prepare(self) -> None:
+        """Start the browser now (in the background) unless it runs or is starting."""
+        def start():
+            with self._lock:
+                if self._kaleido is None:
+                    try:
+                        self._start()
+                    except Exception:  # the next picture tries again and reports the error
+                        self._stop()
+        if self._kaleido is None and not self._lock.locked():
+            threading.Thread(target=start, name="kaleido-start", daemon=True).start()
 
     def render(self, figure: dict, options: dict) -> bytes:
         with self._lock:
@@ -151,6 +194,12 @@ class _Renderer:
 
 
 _RENDERER = _Renderer()
+
+
+def prepare_renderer() -> None:
+    """Start the shared Chromium in the background (e.g. when a Download panel is shown), so
+    that the first picture does not wait for it; returns at once."""
+    _RENDERER.prepare()
 
 
 def close_renderer() -> None:

@@ -25,6 +25,7 @@ from ui.exports.look import place_title, white_background
 from ui.exports.view import (
     ExportView,
     covariance_words,
+    drawn_points,
     half_step_title,
     shown_responsibilities,
     status_sentence,
@@ -44,7 +45,6 @@ MAX_FRAMES = 241
 # points drawn however short the run: beyond either, a random sample of the points is drawn.
 POINT_BYTES_BUDGET = 1_500_000
 MAX_DRAWN_POINTS = 10_000
-SAMPLE_SEED = 0
 LOG_LIKELIHOOD_HEIGHT = 260
 PLAY_MS_PER_HALF_STEP = 700
 DIV_ID = "em-run"
@@ -67,14 +67,6 @@ def drawn_point_count(n_samples: int, n_frames: int, n_components: int) -> int:
     point for WebGL) and hovers (K bytes) would pass POINT_BYTES_BUDGET or MAX_DRAWN_POINTS."""
     per_point = n_frames * (3 + n_components)
     return int(min(n_samples, MAX_DRAWN_POINTS, max(POINT_BYTES_BUDGET // per_point, 500)))
-
-
-def drawn_points(n_samples: int, n_drawn: int) -> np.ndarray:
-    """Indices (n_drawn,) of the points drawn, in their original order (a seeded sample)."""
-    if n_drawn >= n_samples:
-        return np.arange(n_samples)
-    rng = np.random.default_rng(SAMPLE_SEED)
-    return np.sort(rng.choice(n_samples, size=n_drawn, replace=False))
 
 
 def _frame_spec(view: ExportView, X: np.ndarray, index: int, style, names) -> dict:

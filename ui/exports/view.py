@@ -28,6 +28,7 @@ KIND_NAMES = {"start": "start", "E": "E-step", "M": "M-step"}
 # The blob generators and sampled mixtures: their file names also carry the number of points.
 SIZED_DATASETS = ("blobs", "blobs-1d", "generated")
 CSV_DATASET = "csv"
+SAMPLE_SEED = 0
 
 
 def app_version() -> str:
@@ -142,6 +143,15 @@ def shown_responsibilities(history: Sequence[HalfStep], index: int, X) -> np.nda
             # An E-step does not change the parameters: its entry holds those it evaluated.
             return e_step(X, history[position].params)[0]
     return None
+
+
+def drawn_points(n_samples: int, n_drawn: int) -> np.ndarray:
+    """Indices (n_drawn,) of the points an export draws, in their original order: all of them,
+    or a seeded random sample (the same on every export of the same data)."""
+    if n_drawn >= n_samples:
+        return np.arange(n_samples)
+    rng = np.random.default_rng(SAMPLE_SEED)
+    return np.sort(rng.choice(n_samples, size=n_drawn, replace=False))
 
 
 # --- file names ---------------------------------------------------------------------------------
