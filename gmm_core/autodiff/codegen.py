@@ -11,27 +11,13 @@ from __future__ import annotations
 
 import re
 
-from gmm_core.autodiff.program import Operand, Program
-from gmm_core.autodiff.rules import adjoint_terms, combine_terms, tangent_text
+from gmm_core.autodiff.program import ALLOWED_FUNCTIONS, NAMED_CONSTANTS, Program, format_number
+from gmm_core.autodiff.rules import adjoint_rule, bar_code, code_name, dot_code, tangent_text
 
-__all__ = ["forward_source", "reverse_source"]
+__all__ = ["forward_source", "overloading_source", "reverse_source"]
 
+_SEEDS = {"1": "1.0", "0": "0.0"}  # the output's seed, and the adjoint of an unused input
 _NUMPY_NAMES = ("sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "sign", "pi", "e")
-
-
-def _dot(name: str) -> str:
-    return f"{name}_dot"
-
-
-def _bar(name: str) -> str:
-    return f"{name}_bar"
-
-
-def _name(operand: Operand) -> str:
-    # Negative constants in parentheses so that "x ** -2" and "2 * -3" stay unambiguous.
-    if operand.is_constant and operand.text.startswith("-"):
-        return f"({operand.text})"
-    return operand.name
 
 
 def _header(body: list[str]) -> list[str]:
@@ -42,19 +28,19 @@ def _header(body: list[str]) -> list[str]:
 
 def forward_source(expression: Program, function_name: str = "f_forward") -> str:
     """``def f_forward(x1, x2, x1_dot, x2_dot): … return w, w_dot`` (value and ∇f·ẋ)."""
-    arguments = list(expression.variables) + [_dot(v) for v in expression.variables]
+    arguments = list(expression.variables) + [dot_code(v) for v in expression.variables]
     body = []
     for instruction in expression.instructions:
-        body.append(f"    {instruction.name} = {instruction.definition(_name)}")
-        body.append(f"    {_dot(instruction.name)} = "
-                    f"{tangent_text(instruction, dot=_dot, name_of=_name)}")
-    output = _name(expression.output)
-    output_dot = "0.0" if expression.output.is_constant else _dot(output)
+        body.append(f"    {instruction.name} = {instruction.definition(code_name)}")
+        body.append(f"    {dot_code(instruction.name)} = "
+                    f"{tangent_text(instruction, dot=dot_code, name_of=code_name)}")
+    output = code_name(expression.output)
+    output_dot = "0.0" if expression.output.is_constant else dot_code(output)
     body.append(f"    return {output}, {output_dot}")
     lines = [
         f"def {function_name}({', '.join(arguments)}):",
         f'    """f({", ".join(expression.variables)}) = {expression.canonical_text} '
-        f'and its derivative along ({", ".join(_dot(v) for v in expression.variables)}).',
+        f'and its derivative along ({", ".join(dot_code(v) for v in expression.variables)}).',
         "",
         "    Forward mode by source transformation: each line of the original program is",
         "    followed by the chain rule for its tangent.",
@@ -67,25 +53,15 @@ def reverse_source(expression: Program, function_name: str = "f_reverse") -> str
     """``def f_reverse(x1, x2): … return w, (x1_bar, x2_bar)`` (value and the whole gradient)."""
     body = ["    # forward sweep: the original program"]
     for instruction in expression.instructions:
-        body.append(f"    {instruction.name} = {instruction.definition(_name)}")
+        body.append(f"    {instruction.name} = {instruction.definition(code_name)}")
     body.append("    # reverse sweep: adjoints from the output back to the inputs")
-    if expression.output.kind == "slot":
-        body.append(f"    {_bar(expression.output.name)} = 1.0")
-        targets = [ins.name for ins in reversed(expression.instructions[:-1])]
-        for target in targets + list(expression.variables):
-            terms = adjoint_terms(expression.instructions, target, bar=_bar, name_of=_name)
-            if terms:
-                body.append(f"    {_bar(target)} = {combine_terms(terms, factor_first=True)}")
-            elif target in expression.variables:
-                body.append(f"    {_bar(target)} = 0.0")
-    else:
-        for variable in expression.variables:
-            seed = "1.0" if expression.output.kind == "input" and \
-                expression.output.key == variable else "0.0"
-            body.append(f"    {_bar(variable)} = {seed}")
-    gradient = ", ".join(_bar(v) for v in expression.variables)
+    targets = [ins.name for ins in reversed(expression.instructions)]
+    for target in targets + list(expression.variables):
+        rule = adjoint_rule(expression, target, bar=bar_code, name_of=code_name)
+        body.append(f"    {bar_code(target)} = {_SEEDS.get(rule, rule)}")
+    gradient = ", ".join(bar_code(v) for v in expression.variables)
     trailing = "," if len(expression.variables) == 1 else ""
-    body.append(f"    return {_name(expression.output)}, ({gradient}{trailing})")
+    body.append(f"    return {code_name(expression.output)}, ({gradient}{trailing})")
     lines = [
         f"def {function_name}({', '.join(expression.variables)}):",
         f'    """f({", ".join(expression.variables)}) = {expression.canonical_text} '
@@ -96,3 +72,31 @@ def reverse_source(expression: Program, function_name: str = "f_reverse") -> str
         '    """',
     ]
     return "\n".join(_header(body) + lines + body) + "\n"
+
+
+def overloading_source(expression: Program, point: dict[str, float],
+                       seeds: dict[str, float]) -> str:
+    """The same derivative by operator overloading: the original program, unchanged, called
+    with dual numbers (the lecture's ``function.cpp`` with a ``Number`` type).
+
+    ``point`` and ``seeds`` map every variable to a float; the last line calls the function on
+    ``Dual(x, ẋ)`` for each variable.
+    """
+    body = expression.canonical_text
+    functions = sorted(name for name in ALLOWED_FUNCTIONS if name != "abs"
+                       and re.search(rf"\b{name}\(", body))
+    constants = sorted(name for name in NAMED_CONSTANTS if re.search(rf"\b{name}\b", body))
+    imports = ["from gmm_core.autodiff import " + ", ".join(["Dual", *functions])]
+    if constants:
+        imports.append("from math import " + ", ".join(constants))
+    arguments = ", ".join(expression.variables)
+    call = ", ".join(f"Dual({format_number(point[name])}, {format_number(seeds[name])})"
+                     for name in expression.variables)
+    return "\n".join([
+        *imports, "", "",
+        f"def f({arguments}):",
+        "    # the original program, unchanged: each operation on a Dual carries the tangent",
+        f"    return {body}", "", "",
+        f"result = f({call})",
+        "print(result.value, result.deriv)",
+    ]) + "\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["EvaluationError", "ExpressionError"]
+__all__ = ["EvaluationError", "ExpressionError", "NotDifferentiableError"]
 
 
 class ExpressionError(ValueError):
@@ -11,3 +11,15 @@ class ExpressionError(ValueError):
 
 class EvaluationError(ExpressionError):
     """The formula is fine but cannot be evaluated (or differentiated) at the given point."""
+
+
+class NotDifferentiableError(EvaluationError):
+    """f has no derivative at the point (or AD cannot tell): the evaluation passed a kink.
+
+    ``smoothness``: the :class:`~gmm_core.autodiff.smoothness.Smoothness` report behind the
+    message (its kinks and one-sided slopes).
+    """
+
+    def __init__(self, message: str, smoothness):
+        super().__init__(message)
+        self.smoothness = smoothness

@@ -1,6 +1,8 @@
 """The computational graph of a formula as Graphviz DOT text (for ``st.graphviz_chart``).
 
 Inputs on the left, the output on the right (double border); constants are small grey nodes.
+Nodes are labelled with the trace's names, numbered as in the lecture (``w1 = x1``,
+``w3 = w1 * w2``); their DOT identifiers are the variable names and the step names.
 Each node and edge can carry a note (values, tangents, adjoints, local partials). The text is built
 here directly: no graphviz package is needed, the browser renders DOT.
 """
@@ -53,9 +55,10 @@ def expression_dot(expression: Program, node_notes: Mapping[str, str] | None = N
             continue
         colour = _OUTPUT_COLOUR if variable == highlight else _INPUT_COLOUR
         peripheries = 2 if variable == output_name else 1
+        title = expression.input_step(variable)
         lines.append(f'  "{variable}" [shape=ellipse, fillcolor="{colour}", '
                      f'peripheries={peripheries}, '
-                     f'label={_label(variable, "", node_notes.get(variable, ""))}];')
+                     f'label={_label(title, variable, node_notes.get(variable, ""))}];')
     inputs = [f'"{v}"' for v in expression.variables if v in expression.used_variables]
     if len(inputs) > 1:
         # Inputs stacked in their declared order (x1 above x2) by invisible edges within a rank.
@@ -64,8 +67,9 @@ def expression_dot(expression: Program, node_notes: Mapping[str, str] | None = N
         name = instruction.name
         is_output = name == output_name
         colour = _OUTPUT_COLOUR if (is_output or name == highlight) else _STEP_COLOUR
+        note = node_notes.get(name, "")
         lines.append(f'  "{name}" [fillcolor="{colour}", peripheries={2 if is_output else 1}, '
-                     f'label={_label(name, instruction.definition(), node_notes.get(name, ""))}];')
+                     f'label={_label(name, instruction.definition(expression.trace_name), note)}];')
         for position, arg in enumerate(instruction.args):
             if arg.is_constant:
                 constant_id = f"const_{instruction.index}_{position}"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from gmm_core.autodiff.dual import Dual
-from gmm_core.autodiff.reverse import Node
+from gmm_core.autodiff.reverse import Node, topological_order
 from gmm_core.mixture import MixtureParams, e_step, full_covariances
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "gradient_ascent",
     "mean_gradient_forward",
     "mean_gradient_reverse",
+    "reverse_tape_size",
 ]
 
 
@@ -75,6 +76,15 @@ def mean_gradient_reverse(X, params: MixtureParams) -> tuple[float, np.ndarray]:
     result = _log_likelihood_of_means(X, params, means)
     result.backward()
     return float(result.value), np.asarray(means.grad, float)
+
+
+def reverse_tape_size(X, params: MixtureParams) -> tuple[int, int]:
+    """What the tape of :func:`mean_gradient_reverse` holds for the backward sweep: (the number
+    of recorded operations, the numbers their values hold in all). Constants (the data, the
+    covariance factors) are counted out: the tape only points to them."""
+    result = _log_likelihood_of_means(X, params, Node(params.means, label="means"))
+    recorded = [node for node in topological_order(result) if not node.is_constant]
+    return len(recorded), int(sum(np.size(node.value) for node in recorded))
 
 
 def closed_form_mean_gradient(X, params: MixtureParams) -> tuple[float, np.ndarray]:

@@ -65,9 +65,9 @@ def node_text(node: ast.AST) -> str:
 class Operand:
     """An argument of an instruction: an input variable, an earlier step ``w_i`` or a constant.
 
-    ``kind`` is ``"input"`` (``key`` the variable name), ``"slot"`` (``key`` the 0-based index of
-    the instruction, ``text`` its name ``w_i``) or ``"const"`` (``key`` the float; ``text`` how it
-    was written).
+    ``kind`` is ``"input"`` (``key`` the variable name, ``text`` its step ``w_j``), ``"slot"``
+    (``key`` the 0-based index of the instruction, ``text`` its name ``w_i``) or ``"const"``
+    (``key`` the float; ``text`` how it was written).
     """
 
     kind: str
@@ -79,6 +79,11 @@ class Operand:
         """The name in code: the variable (``x1``), the step (``w3``) or the number (``2``)."""
         if self.kind == "input":
             return str(self.key)
+        return self.text
+
+    @property
+    def trace_name(self) -> str:
+        """The name in the lecture's trace, where inputs are steps too: ``w1``, ``w3``, ``2``."""
         return self.text
 
     @property
@@ -101,7 +106,7 @@ class Instruction:
     """
 
     index: int
-    number: int
+    number: int  # the lecture's numbering: w1 … wn are the n inputs, the steps follow
     op: str
     args: tuple[Operand, ...]
     node: ast.AST = field(compare=False, repr=False, default=None)
@@ -206,9 +211,24 @@ class Program:
         """The formula as Python would print it (normalised spacing and parentheses)."""
         return ast.unparse(self.tree)
 
+    def input_step(self, variable: str) -> str:
+        """The step that holds an input, numbered as in the lecture: ``x1`` -> ``w1``."""
+        return f"w{self.variables.index(variable) + 1}"
+
+    @staticmethod
+    def trace_name(operand: Operand) -> str:
+        """An operand's name in the trace: inputs are steps too (``x1`` -> ``w1``)."""
+        return operand.trace_name
+
     def trace_lines(self) -> list[str]:
-        """The Wengert list as text: ``["w1 = x1 * x2", "w2 = sin(x1)", "w3 = w1 + w2"]``."""
-        return [f"{ins.name} = {ins.definition()}" for ins in self.instructions]
+        """The Wengert list as the lecture writes it: the inputs first, then one line per step.
+
+        For ``x1*x2 + sin(x1)``: ``w1 = x1``, ``w2 = x2``, ``w3 = w1 * w2``, ``w4 = sin(w1)``,
+        ``w5 = w3 + w4``.
+        """
+        inputs = [f"{self.input_step(name)} = {name}" for name in self.variables]
+        return inputs + [f"{ins.name} = {ins.definition(self.trace_name)}"
+                         for ins in self.instructions]
 
     def evaluate(self, values: Mapping[str, object], *, strict: bool = True):
         """The value of the formula at ``values`` (variable name -> float, array, Dual or Node).
@@ -274,7 +294,28 @@ class Program:
 
 
 def _where(instruction: Instruction) -> str:
-    return f"in '{instruction.source}' (step {instruction.name} = {instruction.definition()})"
+    """Where in the formula: its piece, and the step of the page's trace (typed formulas only:
+    a generated formula such as a symbolic derivative has no trace on the page)."""
+    if instruction.formula is None:
+        return f"in '{instruction.source}'"
+    definition = instruction.definition(Program.trace_name)
+    return f"in '{instruction.source}' (step {instruction.name} = {definition})"
+
+
+def _argument_source(instruction: Instruction, position: int) -> str:
+    """The piece of the formula that is the instruction's argument ``position``."""
+    node = instruction.node
+    children = (node.left, node.right) if isinstance(node, ast.BinOp) else (
+        (node.operand,) if isinstance(node, ast.UnaryOp) else
+        tuple(node.args) if isinstance(node, ast.Call) else ())
+    if position >= len(children):
+        return instruction.args[position].name
+    child = children[position]
+    if instruction.formula is not None:
+        segment = ast.get_source_segment(instruction.formula, child)
+        if segment:
+            return segment
+    return node_text(child)
 
 
 def _check_domain(instruction: Instruction, args) -> None:
@@ -282,7 +323,7 @@ def _check_domain(instruction: Instruction, args) -> None:
     op = instruction.op
     if op == "div" and np.any(primals[1] == 0):
         raise EvaluationError(f"Division by zero {_where(instruction)}: the denominator "
-                              f"{instruction.args[1].name} is 0 at this point.")
+                              f"{_argument_source(instruction, 1)} is 0 at this point.")
     if op == "log" and np.any(primals[0] <= 0):
         raise EvaluationError(f"log of a number that is not positive ({describe_value(args[0])}) "
                               f"{_where(instruction)}: log is defined for x > 0 only.")
@@ -318,8 +359,9 @@ def _check_result(instruction: Instruction, args, result) -> None:
 class _Compiler:
     """Turns a validated tree into instructions; identical sub-expressions share one step."""
 
-    def __init__(self, variables, formula: str | None):
-        self.variables = variables
+    def __init__(self, variables: tuple[str, ...], formula: str | None):
+        # The lecture's numbering: the inputs are w1 … wn, the steps follow.
+        self.input_steps = {name: f"w{j + 1}" for j, name in enumerate(variables)}
         self.formula = formula
         self.instructions: list[Instruction] = []
         self._seen: dict[tuple, Operand] = {}
@@ -330,7 +372,7 @@ class _Compiler:
         if isinstance(node, ast.Name):
             if node.id in NAMED_CONSTANTS:
                 return Operand("const", NAMED_CONSTANTS[node.id], node.id)
-            return Operand("input", node.id)
+            return Operand("input", node.id, self.input_steps[node.id])
         if isinstance(node, ast.UnaryOp):
             operand = self.emit(node.operand)
             if isinstance(node.op, ast.UAdd):
@@ -351,7 +393,8 @@ class _Compiler:
         key = (op, args)
         if key not in self._seen:
             index = len(self.instructions)
-            instruction = Instruction(index, index + 1, op, args, node, self.formula)
+            instruction = Instruction(index, len(self.input_steps) + index + 1, op, args, node,
+                                      self.formula)
             self.instructions.append(instruction)
             self._seen[key] = Operand("slot", index, instruction.name)
         return self._seen[key]

@@ -65,6 +65,11 @@ class Node(ValueOperand):
             return constant
         return None
 
+    @property
+    def is_constant(self) -> bool:
+        """A number the program used (no adjoint is kept for it), not a recorded operation."""
+        return self._constant
+
     def _accumulate(self, grad):
         if not self._constant:
             self.grad = self.grad + _unbroadcast(grad, np.shape(self.value))

@@ -10,9 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from gmm_core.autodiff.program import Instruction, Operand, format_number
+from gmm_core.autodiff.program import Instruction, Operand, Program, format_number
 
-__all__ = ["adjoint_terms", "combine_terms", "partial_texts", "tangent_text", "dotted", "barred"]
+__all__ = [
+    "adjoint_rule",
+    "adjoint_terms",
+    "bar_code",
+    "barred",
+    "code_name",
+    "combine_terms",
+    "dot_code",
+    "dotted",
+    "partial_texts",
+    "tangent_text",
+    "trace_names",
+]
 
 
 def dotted(name: str) -> str:
@@ -23,6 +35,32 @@ def dotted(name: str) -> str:
 def barred(name: str) -> str:
     """``w3`` -> ``w̄3``: the adjoint of a variable."""
     return f"{name[0]}\u0304{name[1:]}"
+
+
+def dot_code(name: str) -> str:
+    """``w3`` -> ``w3_dot``: a tangent's name in code (and in :func:`ui.autodiff.latex.to_latex`)."""
+    return f"{name}_dot"
+
+
+def bar_code(name: str) -> str:
+    """``w3`` -> ``w3_bar``: an adjoint's name in code."""
+    return f"{name}_bar"
+
+
+def code_name(operand: Operand) -> str:
+    """An operand in code: negative constants in parentheses (``x ** (-2)``, ``2 * (-3)``)."""
+    if operand.is_constant and operand.text.startswith("-"):
+        return f"({operand.text})"
+    return operand.name
+
+
+def trace_names(program: Program) -> Callable[[Operand], str]:
+    """Operand -> its name in the lecture's trace: inputs are ``w1 … wn``, negative constants in
+    parentheses."""
+    def name_of(operand: Operand) -> str:
+        return program.trace_name(operand) if operand.kind == "input" else code_name(operand)
+
+    return name_of
 
 
 def _power_text(exponent: float) -> str:
@@ -136,3 +174,16 @@ def adjoint_terms(instructions: tuple[Instruction, ...], target: str,
             if partial is not None and not arg.is_constant and arg.name == target:
                 terms.append((partial, bar(instruction.name)))
     return terms
+
+
+def adjoint_rule(program: Program, target: str, bar: Callable[[str], str] = barred,
+                 name_of: Callable[[Operand], str] = lambda o: o.name) -> str:
+    """The right-hand side of ``target``'s adjoint (a step name ``w3`` or a variable ``x1``):
+    ``Σ consumer̄·∂consumer/∂target``, ``"1"`` for the output itself (the seed ∂f/∂f), ``"0"``
+    for an input nothing uses."""
+    output = program.output
+    if (output.kind == "slot" and output.name == target) or (
+            output.kind == "input" and output.key == target):
+        return "1"
+    terms = adjoint_terms(program.instructions, target, bar=bar, name_of=name_of)
+    return combine_terms(terms, factor_first=True)

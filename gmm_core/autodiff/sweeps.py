@@ -120,7 +120,8 @@ def local_partials(expression: Program, point: Mapping[str, float],
             if not np.isfinite(slope):
                 raise EvaluationError(
                     f"The derivative is not finite in '{instruction.source}' (step "
-                    f"{instruction.name} = {instruction.definition()}): {instruction.op} is not "
+                    f"{instruction.name} = {instruction.definition(Program.trace_name)}): "
+                    f"{instruction.op} is not "
                     f"differentiable at {format_number(args[position])}.")
             partials[(instruction.index, position)] = slope
     return partials

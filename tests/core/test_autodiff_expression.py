@@ -177,7 +177,9 @@ def test_variables_can_be_given_as_a_comma_separated_string():
 
 def test_the_lecture_trace():
     expression = parse_expression(LECTURE, VARIABLES)
-    assert expression.trace_lines() == ["w1 = x1 * x2", "w2 = sin(x1)", "w3 = w1 + w2"]
+    # The lecture's "original program", line by line: w1, w2 the inputs, w3 ... the steps.
+    assert expression.trace_lines() == ["w1 = x1", "w2 = x2", "w3 = w1 * w2", "w4 = sin(w1)",
+                                        "w5 = w3 + w4"]
     assert expression.used_variables == VARIABLES
     assert expression.canonical_text == "x1 * x2 + sin(x1)"
 
@@ -200,7 +202,8 @@ def test_reverse_sweep_of_the_lecture_example():
 
 def test_repeated_subexpressions_share_one_step():
     expression = parse_expression("sin(x1) * sin(x1) + x1", VARIABLES)
-    assert expression.trace_lines() == ["w1 = sin(x1)", "w2 = w1 * w1", "w3 = w2 + x1"]
+    assert expression.trace_lines() == ["w1 = x1", "w2 = x2", "w3 = sin(w1)", "w4 = w3 * w3",
+                                        "w5 = w4 + w1"]
     assert expression.gradient({"x1": 0.5, "x2": 0.0})["x1"] == pytest.approx(
         2 * math.sin(0.5) * math.cos(0.5) + 1)
 
@@ -316,10 +319,11 @@ def _run_generated(source: str, name: str):
 def test_generated_programs_of_the_lecture_example():
     expression = parse_expression(LECTURE, VARIABLES)
     forward = expression.forward_source()
-    assert "w1_dot = x2 * x1_dot + x1 * x2_dot" in forward
-    assert "w2_dot = cos(x1) * x1_dot" in forward
+    # the lecture's diff_function.c: w3 = x1 * x2; dw3 = dx1 * x2 + x1 * dx2; ...
+    assert "w3 = x1 * x2\n    w3_dot = x2 * x1_dot + x1 * x2_dot" in forward
+    assert "w4_dot = cos(x1) * x1_dot" in forward
     reverse = expression.reverse_source()
-    assert "x1_bar = w2_bar * cos(x1) + w1_bar * x2" in reverse
+    assert "x1_bar = w4_bar * cos(x1) + w3_bar * x2" in reverse
     value, tangent = _run_generated(forward, "f_forward")(2.0, 3.0, 1.0, 0.0)
     assert tangent == pytest.approx(3.0 + math.cos(2.0))
     value, gradient = _run_generated(reverse, "f_reverse")(2.0, 3.0)
@@ -338,12 +342,12 @@ def test_generated_programs_of_trivial_formulas(text):
 
 def test_graph_is_dot_text_with_notes():
     expression = parse_expression("x1 * x2 + sin(x1) + 2", VARIABLES)
-    dot = expression.to_dot(node_notes={"w1": "v = 6 <&>"}, edge_notes={("x1", "w1"): "3"},
-                            highlight="w2")
+    dot = expression.to_dot(node_notes={"w3": "v = 6 <&>"}, edge_notes={("x1", "w3"): "3"},
+                            highlight="w4")
     assert dot.startswith("digraph computational_graph {") and dot.rstrip().endswith("}")
-    assert '"x1" -> "w1" [label="3"];' in dot
+    assert '"x1" -> "w3" [label="3"];' in dot
     assert "v = 6 &lt;&amp;&gt;" in dot  # notes are escaped for Graphviz's HTML labels
-    # x1, x2 -> w1; x1 -> w2; w1, w2 -> w3; w3, 2 -> w4; and x1 -> x2 (invisible, keeps the order)
+    # x1, x2 -> w3; x1 -> w4; w3, w4 -> w5; w5, 2 -> w6; and x1 -> x2 (invisible, keeps the order)
     assert dot.count("->") == 8 and dot.count("style=invis") == 1
     assert "peripheries=2" in dot
 

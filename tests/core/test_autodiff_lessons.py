@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from gmm_core.autodiff import EvaluationError, parse_expression
+from gmm_core.autodiff.errors import NotDifferentiableError
 from gmm_core.autodiff.lessons import (
     MACHINE_EPSILON,
     finite_difference_study,
@@ -43,7 +44,9 @@ def test_finite_differences_fall_back_to_ad_for_a_very_deep_formula():
 def test_finite_differences_report_an_undefined_point():
     with pytest.raises(EvaluationError):
         finite_difference_study(parse_expression("log(x)", ["x"]), -1.0)
-    with pytest.raises(EvaluationError, match="probably not differentiable"):
+    # abs at 0: no derivative, said with its cause (a kink) and the one-sided slopes
+    with pytest.raises(NotDifferentiableError, match="f is not differentiable at x = 0: the "
+                       r"evaluation passes through abs\(x\) at x = 0 \(step w2\)"):
         finite_difference_study(parse_expression("abs(x)", ["x"]), 0.0)
 
 

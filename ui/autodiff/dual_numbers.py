@@ -6,11 +6,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from gmm_core.autodiff import ALLOWED_FUNCTIONS, Dual, ExpressionError
+from gmm_core.autodiff import ALLOWED_FUNCTIONS, Dual, ExpressionError, parse_expression
 from gmm_core.autodiff.lessons import value_and_derivative
+from gmm_core.autodiff.smoothness import smoothness
 from ui.autodiff import figures
 from ui.autodiff.state import bound
-from ui.autodiff.widgets import chart, one_variable_formula, refused
+from ui.autodiff.widgets import chart, kink_notes, one_variable_formula, refused
 from ui.kit.text import number
 
 _OPERATIONS = {
@@ -67,32 +68,65 @@ def _calculator() -> None:
         st.latex(rf"({_dual_latex(a, b)}) {symbol} ({_dual_latex(c, d)}) = "
                  rf"{_dual_latex(result.value, result.deriv)}")
     else:
-        st.warning("This result is not a real number (a division by zero, or a power of a "
-                   "negative or zero number whose derivative needs its logarithm). Change the "
-                   "inputs.", icon=":material/warning:")
+        st.warning(f"This result is not a real number: {calculator_problem(a, b, operation, c, d)}"
+                   " Change the inputs.", icon=":material/warning:")
+
+
+def calculator_problem(a: float, b: float, operation: str, c: float, d: float) -> str:
+    """Why (a + bε) op (c + dε) has no real value or ε part (the calculator's inputs)."""
+    if operation == "÷" and c == 0:
+        return "a division by zero (c = 0)."
+    if operation == "power":
+        if a < 0 and d == 0 and c != round(c):
+            return "a negative number a to a fractional power c has no real value."
+        if a == 0 and c < 0:
+            return "0 to a negative power divides by zero."
+        if a <= 0 and d != 0:
+            return ("its ε part needs ln a (the exponent has an ε part d ≠ 0), and ln a is "
+                    "not defined for a ≤ 0.")
+        if a == 0 and c < 1 and c != 0:
+            return ("the slope of a^c at a = 0 is infinite for c < 1 (c·a^(c−1) divides by "
+                    "zero).")
+    return ("a number overflowed: the result is larger than about 1.8e308, the largest "
+            "floating-point number.")
 
 
 def _function_on_a_dual() -> float:
     """The formula box and its tangent; returns the point a (the table below uses it too)."""
     st.subheader("A function evaluated on a + ε")
     st.markdown("Evaluate any formula on $x = a + 1\\,\\varepsilon$: the $\\varepsilon$ part of "
-                "the result is the derivative $f'(a)$, exact, with no step size.")
+                "the result is the derivative $f'(a)$, exact, with no step size, wherever $f$ "
+                "has a derivative.")
     expression, a = one_variable_formula("a", "poly_formula", "poly_a")
     if expression is None:
         return a
+    report = smoothness(expression, {"x": a})
+    exists = report.partial_exists("x")
     try:
         value, slope = value_and_derivative(expression, "x", a)
     except ExpressionError as trouble:
-        refused(trouble)
+        if report.kinks:  # e.g. sqrt at 0: the rule's slope is infinite; say why
+            kink_notes(report)
+        else:
+            refused(trouble)
         return a
-    st.latex(rf"f({number(a)} + \varepsilon) = {_dual_latex(value, slope)}"
-             rf"\quad\Rightarrow\quad f({number(a)}) = {number(value)},\;\; "
-             rf"f'({number(a)}) = {number(slope)}")
+    dual = rf"f({number(a)} + \varepsilon) = {_dual_latex(value, slope)}"
+    if exists:
+        st.latex(rf"{dual}\quad\Rightarrow\quad f({number(a)}) = {number(value)},\;\; "
+                 rf"f'({number(a)}) = {number(slope)}")
+        slopes = (slope, slope)
+    else:
+        st.latex(rf"{dual}\quad\Rightarrow\quad f({number(a)}) = {number(value)},"
+                 rf"\;\; \text{{but the }}\varepsilon\text{{ part is not }} f'({number(a)})")
+        sides = report.slopes["x"]
+        slopes = (sides.behind.value, sides.ahead.value)
+    kink_notes(report, {"x": slope})
     grid = np.linspace(a - 2.0, a + 2.0, 401)
     curve = np.asarray(expression.evaluate({"x": grid}, strict=False), float)
     curve = np.broadcast_to(curve, grid.shape)
-    chart(figures.tangent_figure(grid, curve, a, value, slope,
-                                 f"f(x) = {expression.text} and its tangent at a = {number(a)}"),
+    what = "its tangent" if exists else "its one-sided tangents"
+    chart(figures.tangent_figure(grid, curve, a, value, slopes,
+                                 f"f(x) = {expression.text} and {what} at a = {number(a)}"),
           "tangent_chart")
     return a
 
@@ -102,10 +136,17 @@ def _elementary_table(a: float) -> pd.DataFrame:
     for name in ALLOWED_FUNCTIONS:
         with np.errstate(all="ignore"):
             result = getattr(Dual(a, 1.0), name)()
-        defined = np.isfinite(result.value) and np.isfinite(result.deriv)
+        defined = np.isfinite(result.value)
+        kinks = smoothness(parse_expression(f"{name}(x)", ("x",)), {"x": a}).kinks
+        if kinks:
+            slope = f"none at {number(a)}: {kinks[0].why}"
+        elif defined and np.isfinite(result.deriv):
+            slope = number(result.deriv)
+        else:
+            slope = "undefined"
         rows.append({
             "function": f"{name}(a + ε)",
             "value f(a)": number(result.value) if defined else "undefined",
-            "ε part f′(a)": number(result.deriv) if defined else "undefined",
+            "ε part f′(a)": slope,
         })
     return pd.DataFrame(rows)

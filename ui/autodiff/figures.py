@@ -1,7 +1,9 @@
-"""Tables, Graphviz sources and Plotly figures for the automatic-differentiation page.
+"""The Plotly figures of the automatic-differentiation page (the traces' tables and graphs are in
+``ui.autodiff.traces``).
 
 Pure functions (no Streamlit): each takes numbers computed by ``gmm_core.autodiff`` and returns a
-pandas DataFrame, DOT text or a ``go.Figure``. Fonts are large: the page is projected in lectures.
+``go.Figure``. Fonts are large: the page is projected in lectures. Titles that contain a typed
+formula get it through ``untrusted_plotly``.
 """
 
 from __future__ import annotations
@@ -9,13 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 
-from gmm_core.autodiff.expression import Expression
 from gmm_core.autodiff.lessons import MACHINE_EPSILON, FiniteDifferenceStudy, NewtonStep
-from gmm_core.autodiff.rules import adjoint_terms, barred, combine_terms, dotted, tangent_text
-from gmm_core.autodiff.sweeps import ForwardSweep, ReverseSweep
 from ui.figures import component_hex
 from ui.kit.text import number, subscript
 
@@ -43,96 +41,34 @@ def _layout(title: str, height: int = 480, **extra) -> dict:
     return layout
 
 
-# -- traces and graphs -----------------------------------------------------------------------------
-
-
-def forward_table(expression: Expression, sweep: ForwardSweep) -> pd.DataFrame:
-    """The evaluation trace with primal and tangent columns, inputs first (one row per step)."""
-    rows = []
-    for name in expression.used_variables:
-        rows.append({"step": name, "definition": "input", "value": number(sweep.point[name]),
-                     "tangent rule": f"{dotted(name)} = seed",
-                     "tangent": number(sweep.input_tangents[name])})
-    for instruction, value, tangent in zip(expression.instructions, sweep.values,
-                                           sweep.tangents, strict=True):
-        rows.append({
-            "step": instruction.name,
-            "definition": f"{instruction.name} = {instruction.definition()}",
-            "value": number(value),
-            "tangent rule": f"{dotted(instruction.name)} = {tangent_text(instruction)}",
-            "tangent": number(tangent),
-        })
-    return pd.DataFrame(rows)
-
-
-def reverse_table(expression: Expression, sweep: ReverseSweep) -> pd.DataFrame:
-    """The adjoint sweep, output first: each adjoint, the rule that accumulates it, its value."""
-    rows = []
-    output = expression.output
-    for instruction, value, adjoint in reversed(list(zip(
-            expression.instructions, sweep.values, sweep.adjoints, strict=True))):
-        name = instruction.name
-        if output.kind == "slot" and name == output.name:
-            rule = f"{barred(name)} = 1   (seed: ∂f/∂f)"
-        else:
-            terms = adjoint_terms(expression.instructions, name)
-            rule = f"{barred(name)} = {combine_terms(terms, factor_first=True)}"
-        rows.append({"adjoint of": name, "value": number(value), "rule": rule,
-                     "adjoint": number(adjoint)})
-    for name in expression.used_variables:
-        terms = adjoint_terms(expression.instructions, name)
-        rule = (f"{barred(name)} = {combine_terms(terms, factor_first=True)}" if terms
-                else f"{barred(name)} = 1   (seed: f = {name})")
-        rows.append({"adjoint of": name, "value": number(sweep.point[name]), "rule": rule,
-                     "adjoint": number(sweep.gradient[name])})
-    return pd.DataFrame(rows)
-
-
-def forward_graph(expression: Expression, sweep: ForwardSweep) -> str:
-    """DOT of the graph with every node's value and tangent."""
-    notes = {name: f"value {number(sweep.point[name])}\n"
-                   f"{dotted(name)} = {number(sweep.input_tangents[name])}"
-             for name in expression.used_variables}
-    for instruction, value, tangent in zip(expression.instructions, sweep.values,
-                                           sweep.tangents, strict=True):
-        notes[instruction.name] = f"value {number(value)}\n" \
-                                  f"{dotted(instruction.name)} = {number(tangent)}"
-    return expression.to_dot(node_notes=notes)
-
-
-def reverse_graph(expression: Expression, sweep: ReverseSweep) -> str:
-    """DOT of the graph with every node's value and adjoint; edges carry the local partials."""
-    notes = {name: f"value {number(sweep.point[name])}\n"
-                   f"{barred(name)} = {number(sweep.gradient[name])}"
-             for name in expression.used_variables}
-    edges = {}
-    for instruction, value, adjoint in zip(expression.instructions, sweep.values,
-                                           sweep.adjoints, strict=True):
-        notes[instruction.name] = f"value {number(value)}\n" \
-                                  f"{barred(instruction.name)} = {number(adjoint)}"
-        for position, arg in enumerate(instruction.args):
-            if (instruction.index, position) in sweep.partials:
-                partial = sweep.partials[(instruction.index, position)]
-                edges[(arg.name, instruction.name)] = f"∂ {float(partial):.4g}"
-    return expression.to_dot(node_notes=notes, edge_notes=edges)
-
-
 # -- section 1: a function and its tangent from one dual evaluation ---------------------------------
 
 
-def tangent_figure(grid: np.ndarray, values: np.ndarray, a: float, value: float, slope: float,
-                   title: str) -> go.Figure:
-    """f on ``grid`` (G,) with ``values`` (G,) and the tangent at ``a`` given by f(a + ε)."""
-    tangent = value + slope * (grid - a)
-    traces = [
-        {"type": "scatter", "x": grid, "y": values, "mode": "lines", "name": "f(x)",
-         "line": {"color": CURVE_COLOUR, "width": 3}},
-        {"type": "scatter", "x": grid, "y": tangent, "mode": "lines",
-         "name": f"tangent: slope f′(a) = {number(slope)}",
-         "line": {"color": AD_COLOUR, "width": 3, "dash": "dash"}},
-        {"type": "scatter", "x": [a], "y": [value], "mode": "markers", "name": "(a, f(a))",
-         "marker": {"size": 14, "color": GRADIENT_COLOUR}},
-    ]
+def tangent_figure(grid: np.ndarray, values: np.ndarray, a: float, value: float,
+                   slopes: tuple[float, float], title: str) -> go.Figure:
+    """f on ``grid`` (G,) with ``values`` (G,) and its tangent at ``a``.
+
+    ``slopes``: (slope to the left, slope to the right) of f at a. Equal slopes draw one
+    tangent, f′(a); different ones (a kink) draw each one-sided tangent on its own side; a side
+    whose slope is not finite (f undefined there, or a vertical tangent) gets no line.
+    """
+    left, right = slopes
+    traces = [{"type": "scatter", "x": grid, "y": values, "mode": "lines", "name": "f(x)",
+               "line": {"color": CURVE_COLOUR, "width": 3}}]
+    if left == right:
+        traces.append({"type": "scatter", "x": grid, "y": value + right * (grid - a),
+                       "mode": "lines", "name": f"tangent: slope f′(a) = {number(right)}",
+                       "line": {"color": AD_COLOUR, "width": 3, "dash": "dash"}})
+    else:
+        for side, slope, part in (("left", left, grid <= a), ("right", right, grid >= a)):
+            if np.isfinite(slope):
+                traces.append({
+                    "type": "scatter", "x": grid[part], "y": value + slope * (grid[part] - a),
+                    "mode": "lines", "name": f"slope from the {side}: {number(slope)}",
+                    "line": {"color": AD_COLOUR if side == "right" else FORWARD_COLOUR,
+                             "width": 3, "dash": "dash"}})
+    traces.append({"type": "scatter", "x": [a], "y": [value], "mode": "markers",
+                   "name": "(a, f(a))", "marker": {"size": 14, "color": GRADIENT_COLOUR}})
     finite = values[np.isfinite(values)]
     span = (finite.min(), finite.max()) if finite.size else (-1.0, 1.0)
     pad = 0.1 * (span[1] - span[0] or 1.0)
@@ -149,10 +85,10 @@ def finite_difference_figure(study: FiniteDifferenceStudy, formula: str) -> go.F
     scale = max(abs(study.exact_derivative), 1e-300)
     # An exact AD result (error 0) cannot sit on a log axis: draw it at one rounding unit.
     ad_level = max(study.ad_error, MACHINE_EPSILON * scale)
-    if study.exact_text is None:
+    if study.reference == "AD":
         ad_label = "automatic differentiation (the reference here)"
     elif study.ad_error == 0:
-        ad_label = "automatic differentiation: error 0 (drawn at ε·|f′(x)|)"
+        ad_label = "automatic differentiation: error 0 (drawn at ε_mach·|f′(x)|)"
     else:
         ad_label = f"automatic differentiation: error {number(study.ad_error)}"
     steps = study.steps
@@ -167,8 +103,8 @@ def finite_difference_figure(study: FiniteDifferenceStudy, formula: str) -> go.F
          "mode": "lines", "name": ad_label, "line": {"color": AD_COLOUR, "width": 4}},
     ]
     shapes, annotations = [], []
-    for step, text, colour in ((np.sqrt(MACHINE_EPSILON), "√ε", FORWARD_COLOUR),
-                               (np.cbrt(MACHINE_EPSILON), "∛ε", CENTRAL_COLOUR)):
+    for step, text, colour in ((np.sqrt(MACHINE_EPSILON), "√ε_mach", FORWARD_COLOUR),
+                               (np.cbrt(MACHINE_EPSILON), "∛ε_mach", CENTRAL_COLOUR)):
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": step, "x1": step,
                        "y0": 0, "y1": 1, "line": {"color": colour, "dash": "dot", "width": 2}})
         annotations.append({"x": np.log10(step), "y": 1, "xref": "x", "yref": "paper",

@@ -11,6 +11,7 @@ from gmm_core.autodiff.mixture_gradient import (
     gradient_ascent,
     mean_gradient_forward,
     mean_gradient_reverse,
+    reverse_tape_size,
 )
 from gmm_core.datasets import PRESETS, load_preset
 from gmm_core.em_run import EMRun
@@ -49,6 +50,7 @@ def _race(dataset: str, n_components: int, covariances: str, seed: int,
     _total, forward = mean_gradient_forward(X, start)
     _total, reverse = mean_gradient_reverse(X, start)
     _total, closed = closed_form_mean_gradient(X, start)
+    tape = reverse_tape_size(X, start)
     ascent = gradient_ascent(X, start, learning_rate, n_iterations)
     frozen = frozenset({"weights", "covariances"}) if means_only else frozenset()
     run = EMRun(X, start, frozen=frozen, tol=0.0, max_iter=n_iterations)
@@ -56,7 +58,7 @@ def _race(dataset: str, n_components: int, covariances: str, seed: int,
     em_entries = [entry for entry in run.history if entry.kind in ("start", "M")]
     return {
         "X": X, "feature_names": data.feature_names, "start": start,
-        "forward": forward, "reverse": reverse, "closed": closed, "ascent": ascent,
+        "forward": forward, "reverse": reverse, "closed": closed, "ascent": ascent, "tape": tape,
         "em_log_likelihoods": np.array([entry.log_likelihood for entry in em_entries]),
         "em_means": np.array([entry.params.means for entry in em_entries]),
         "em_status": run.status,
@@ -65,11 +67,17 @@ def _race(dataset: str, n_components: int, covariances: str, seed: int,
 
 def gradient_against_em() -> None:
     st.markdown(
-        "The log-likelihood $\\ell(\\mu) = \\sum_i \\log \\sum_k \\pi_k\\, "
-        "\\mathcal N(x_i \\mid \\mu_k, \\Sigma_k)$ is a program like any other: this AD "
-        "gives its gradient in the means, and **gradient ascent** climbs it. **EM** climbs the "
-        "same likelihood from the same start, with no learning rate."
-    )
+        "The data are $N$ points $x_i$ ($i = 1, \\dots, N$) in $D = 2$ dimensions. A mixture of "
+        "$K$ Gaussians (components $k = 1, \\dots, K$) has weights $\\pi_k$, means $\\mu_k$ and "
+        "covariances $\\Sigma_k$; $\\mathcal N(x \\mid \\mu, \\Sigma)$ is the Gaussian density "
+        "with mean $\\mu$ and covariance $\\Sigma$. With the weights and covariances held "
+        "fixed, the log-likelihood of the means")
+    st.latex(r"\ell(\mu) = \sum_{i=1}^{N} \log \sum_{k=1}^{K} \pi_k\, "
+             r"\mathcal N(x_i \mid \mu_k, \Sigma_k)")
+    st.markdown(
+        "is a program like any other: AD gives its gradient $\\partial \\ell/\\partial \\mu_k$, "
+        "and **gradient ascent** climbs it. **EM** climbs the same likelihood from the same "
+        "start, with no learning rate.")
     controls = st.columns(4)
     dataset = controls[0].selectbox("data set", TWO_D_PRESETS,
                                     format_func=lambda key: PRESETS[key].title,
@@ -77,9 +85,9 @@ def gradient_against_em() -> None:
     n_components = controls[1].slider("components K", 1, 6, key=bound("em_k"))
     covariances = controls[2].selectbox(
         "covariances (held fixed)", START_COVARIANCES, key=bound("em_cov"),
-        help="Gradient ascent moves only the means. σ² I is the means-only model with "
-             "σ² = (data variance) / K²; the other choices start every component from the "
-             "data's covariance.")
+        help="Gradient ascent moves only the means. σ² I is the means-only model: every "
+             "Σ_k = σ² I (I the identity) with σ² = (data variance) / K²; the other choices "
+             "start every component from the data's covariance.")
     seed = controls[3].number_input("seed of the start", 0, 10_000, key=bound("em_seed"))
     controls = st.columns([2, 2, 3])
     learning_rate = controls[0].select_slider("learning rate η", LEARNING_RATES,
@@ -112,11 +120,16 @@ def gradient_against_em() -> None:
                                                 strict=True)]
         chart(figures.mean_paths_figure(race["X"], race["em_means"], ascent.means, ellipses,
                                         race["feature_names"]), "em_paths_chart")
-    st.caption(
-        "Gradient ascent moves every mean by η·(1/N)·∂ℓ/∂μ_k: too small an η crawls, too large "
-        "an η overshoots. EM's M-step for the means, μ_k = Σ_i r_ik x_i / Σ_i r_ik, is the "
-        "gradient step with the step size Σ_k / N_k built in: no learning rate to tune."
-    )
+    st.markdown(
+        "Gradient ascent moves every mean by $\\eta \\cdot \\frac{1}{N} \\cdot "
+        "\\partial \\ell/\\partial \\mu_k$, with $\\eta$ the learning rate: too small an $\\eta$ "
+        "crawls, too large an $\\eta$ overshoots. EM's M-step uses the **responsibilities** "
+        "$r_{ik} = \\pi_k \\mathcal N(x_i \\mid \\mu_k, \\Sigma_k) / \\sum_{j=1}^{K} \\pi_j "
+        "\\mathcal N(x_i \\mid \\mu_j, \\Sigma_j)$ (how much of point $x_i$ component $k$ "
+        "explains) and the **soft counts** $N_k = \\sum_i r_{ik}$: its new mean "
+        "$\\mu_k \\leftarrow \\sum_i r_{ik} x_i / N_k$ is the gradient step "
+        "$\\mu_k + (\\Sigma_k / N_k)\\, \\partial \\ell/\\partial \\mu_k$: the step size "
+        "$\\Sigma_k / N_k$ is built in, no learning rate to tune.")
     st.markdown("**Is the AD gradient right?** At the start, forward mode (one vectorised pass "
                 "with one ε part per mean coordinate) and reverse mode (one sweep) against the "
                 "textbook formula")
@@ -128,6 +141,21 @@ def gradient_against_em() -> None:
     scale = np.abs(race["closed"]).max()
     st.markdown(f"Largest difference from the closed form: {number(worst)} "
                 f"(relative {number(worst / scale if scale else 0.0)}).")
+    _tape_memory(race)
+
+
+def _tape_memory(race: dict) -> None:
+    """What reverse mode kept on its tape for this gradient, against the data's size."""
+    operations, numbers = race["tape"]
+    n_points, n_features = race["X"].shape
+    n_tangents = race["closed"].size
+    st.markdown(
+        f"**Memory.** Reverse mode's tape for this gradient recorded {operations} operations "
+        f"whose values hold {numbers:,} numbers, about {numbers / (n_points * n_features):.0f}× "
+        f"the $N \\cdot D$ = {n_points * n_features:,} numbers of the data, all kept until the "
+        f"backward sweep has read them. Forward mode keeps no tape but carries "
+        f"$K \\cdot D$ = {n_tangents} tangent numbers beside every value (one per mean "
+        f"coordinate).")
 
 
 def _gradient_table(race: dict) -> pd.DataFrame:

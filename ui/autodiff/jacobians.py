@@ -11,7 +11,7 @@ from gmm_core.autodiff.expression import MAX_LENGTH, Expression
 from gmm_core.autodiff.lessons import jacobian_study
 from ui.autodiff import figures
 from ui.autodiff.state import STATE, bound
-from ui.autodiff.widgets import GRAMMAR_HELP, chart, refused
+from ui.autodiff.widgets import GRAMMAR_HELP, chart, kink_notes, refused
 from ui.kit.text import number
 
 MAX_COMPONENTS = 6
@@ -83,6 +83,9 @@ def jacobians() -> None:
                            np.abs(study.by_vector_duals - study.by_rows).max()))
     winner = ("reverse" if n_outputs < n_inputs else "forward" if n_inputs < n_outputs
               else "either")
+    for index, report in enumerate(study.smoothness):
+        kink_notes(report, dict(zip(variables, study.by_rows[index], strict=True)),
+                   function=outputs[index])
     st.markdown(f"Both modes give the same Jacobian (largest difference "
                 f"{number(difference)}, also against one pass of vector dual numbers "
                 f"with {n_inputs} ε parts, which carries all columns at once for {n_inputs}× the "

@@ -3,15 +3,18 @@
 The rules of :mod:`gmm_core.autodiff.rules` are produced as code-like text (``w3_dot``,
 ``x1_bar``, ``cos(x1) * x1_dot``, ``w1 ** 2``); :func:`to_latex` turns that small language into
 KaTeX: ``\\dot w_{3}``, ``\\bar x_{1}``, ``\\cos(x_{1})\\,\\dot x_{1}``, ``w_{1}^{2}``.
+Its input is always text the app wrote from a parsed formula (names, numbers, operators and
+parentheses); any other character is shown as text through ``untrusted_latex``, never as markup.
 """
 
 from __future__ import annotations
 
 import re
 
-from gmm_core.autodiff.program import Operand, Program
-from gmm_core.autodiff.rules import adjoint_terms, combine_terms, tangent_text
+from gmm_core.autodiff.program import Program
+from gmm_core.autodiff.rules import adjoint_rule, bar_code, dot_code, tangent_text, trace_names
 from gmm_core.autodiff.sweeps import ForwardSweep, ReverseSweep
+from ui.kit.escape import untrusted_latex
 from ui.kit.text import latex_number
 
 __all__ = ["forward_trace_latex", "latex_value", "reverse_trace_latex", "to_latex"]
@@ -79,10 +82,12 @@ def _tokens_to_latex(tokens: list[str]) -> str:
             numerator = pieces.pop()
             index += 1
             pieces.append(rf"\frac{{{numerator}}}{{{_tokens_to_latex([tokens[index]])}}}")
-        elif token in "+-/":
+        elif token in ("+", "-", "/"):
             pieces.append(f" {token} ")
-        else:
+        elif token in ("(", ")", ","):
             pieces.append(token)
+        else:  # not from the grammar (never produced by the trace): shown as text, not markup
+            pieces.append(untrusted_latex(token))
         index += 1
     return "".join(pieces)
 
@@ -92,57 +97,45 @@ def to_latex(code: str) -> str:
     return _tokens_to_latex(_TOKEN.findall(code))
 
 
-def _code_name(operand: Operand) -> str:
-    if operand.is_constant and operand.text.startswith("-"):
-        return f"({operand.text})"
-    return operand.name
-
-
-def _dot(name: str) -> str:
-    return f"{name}_dot"
-
-
-def _bar(name: str) -> str:
-    return f"{name}_bar"
-
-
 def _aligned(rows: list[str]) -> str:
     return r"\begin{aligned}" + r" \\[3pt] ".join(rows) + r"\end{aligned}"
 
 
 def forward_trace_latex(expression: Program, sweep: ForwardSweep) -> str:
-    """Two aligned columns: each step with its value, and its tangent rule with its value."""
+    """The lecture's two programs side by side, numbered as in the lecture (``w1 = x1``, …):
+    each step with its value, and its tangent rule with its value."""
+    names = trace_names(expression)
     rows = []
-    for name in expression.used_variables:
-        rows.append(rf"{_name(name)} &= {latex_value(sweep.point[name])} &\qquad "
-                    rf"{_name(_dot(name))} &= {latex_value(sweep.input_tangents[name])}")
+    for name in expression.variables:
+        step = expression.input_step(name)
+        rows.append(rf"{_name(step)} &= {_name(name)} = {latex_value(sweep.point[name])} "
+                    rf"&\qquad {_name(dot_code(step))} &= {_name(dot_code(name))} = "
+                    rf"{latex_value(sweep.input_tangents[name])}")
     for instruction, value, tangent in zip(expression.instructions, sweep.values,
                                            sweep.tangents, strict=True):
-        definition = to_latex(instruction.definition(_code_name))
-        rule = to_latex(tangent_text(instruction, dot=_dot, name_of=_code_name))
+        definition = to_latex(instruction.definition(names))
+        rule = to_latex(tangent_text(instruction, dot=dot_code, name_of=names))
         rows.append(
-            rf"{_name(instruction.name)} &= {definition} = \mathbf{{{latex_value(value)}}} &\qquad "
-            rf"{_name(_dot(instruction.name))} &= {rule} = "
+            rf"{_name(instruction.name)} &= {definition} = \mathbf{{{latex_value(value)}}} "
+            rf"&\qquad {_name(dot_code(instruction.name))} &= {rule} = "
             rf"\mathbf{{{latex_value(tangent)}}}")
     return _aligned(rows)
 
 
 def reverse_trace_latex(expression: Program, sweep: ReverseSweep) -> str:
-    """The adjoint sweep from the output back to the inputs, each rule with its value."""
+    """The adjoint sweep from the output back to the inputs, each rule with its value; an
+    input's adjoint is its partial derivative (``\bar w_1 = ∂f/∂x_1``)."""
+    names = trace_names(expression)
     rows = []
-    output = expression.output
     for instruction, adjoint in reversed(list(zip(expression.instructions, sweep.adjoints,
                                                   strict=True))):
-        name = instruction.name
-        if output.kind == "slot" and name == output.name:
-            rule = r"\partial f / \partial f"
-        else:
-            terms = adjoint_terms(expression.instructions, name, bar=_bar, name_of=_code_name)
-            rule = to_latex(combine_terms(terms, factor_first=True))
-        rows.append(rf"{_name(_bar(name))} &= {rule} = \mathbf{{{latex_value(adjoint)}}}")
-    for name in expression.used_variables:
-        terms = adjoint_terms(expression.instructions, name, bar=_bar, name_of=_code_name)
-        rule = to_latex(combine_terms(terms, factor_first=True)) if terms else "1"
-        rows.append(rf"{_name(_bar(name))} &= {rule} = "
-                    rf"\mathbf{{{latex_value(sweep.gradient[name])}}}")
+        rule = adjoint_rule(expression, instruction.name, bar=bar_code, name_of=names)
+        shown = r"\partial f / \partial f" if rule == "1" else to_latex(rule)
+        rows.append(rf"{_name(bar_code(instruction.name))} &= {shown} = "
+                    rf"\mathbf{{{latex_value(adjoint)}}}")
+    for name in expression.variables:
+        rule = adjoint_rule(expression, name, bar=bar_code, name_of=names)
+        rows.append(rf"{_name(bar_code(expression.input_step(name)))} &= {to_latex(rule)} = "
+                    rf"\mathbf{{{latex_value(sweep.gradient[name])}}} = "
+                    rf"\partial f / \partial {_name(name)}")
     return _aligned(rows)

@@ -9,7 +9,7 @@ import streamlit as st
 from gmm_core.autodiff.lessons import newton_iterations
 from ui.autodiff import figures
 from ui.autodiff.state import STATE
-from ui.autodiff.widgets import chart, one_variable_formula, refused
+from ui.autodiff.widgets import chart, one_variable_formula, shown
 from ui.kit.text import number
 
 MAX_STEPS = 100
@@ -36,8 +36,8 @@ def newton() -> None:
         progress = (signature, 1)
     steps, status = newton_iterations(expression, x0, progress[1])
     STATE.newton_progress = (signature, min(progress[1], len(steps)))
-    if not steps:
-        refused(status)
+    if not steps:  # no step could be taken from x₀: a property of f there, or a bad x₀
+        st.warning(shown(status.removeprefix("stopped: ")), icon=":material/warning:")
         return
     low, high = figures.newton_plot_range(steps, x0)
     grid = np.linspace(low, high, 600)
@@ -49,9 +49,9 @@ def newton() -> None:
     with table_column:
         st.dataframe(_newton_table(steps), hide_index=True, width="stretch")
         if status.startswith("converged"):
-            st.success(status, icon=":material/check_circle:")
+            st.success(shown(status), icon=":material/check_circle:")
         elif status.startswith("stopped"):
-            st.warning(status, icon=":material/warning:")
+            st.warning(shown(status), icon=":material/warning:")
         elif len(steps) >= MAX_STEPS:
             st.warning(f"{MAX_STEPS} steps without converging: Newton's method may be "
                        f"cycling or diverging here. Try another start.",

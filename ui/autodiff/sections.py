@@ -9,10 +9,12 @@ import streamlit as st
 
 from ui.autodiff.dual_numbers import dual_numbers
 from ui.autodiff.finite_differences import finite_differences
+from ui.autodiff.forward_mode import forward_mode
+from ui.autodiff.glossary import glossary
 from ui.autodiff.gradient_em import gradient_against_em
 from ui.autodiff.jacobians import jacobians
-from ui.autodiff.modes import forward_mode, reverse_mode
 from ui.autodiff.newton import newton
+from ui.autodiff.reverse_mode import reverse_mode
 
 TAB_LABELS = (
     "1 · Dual numbers",
@@ -31,6 +33,7 @@ def show() -> None:
         "no symbolic algebra, no step size. Type your own functions: formulas are read by a safe "
         "parser (numbers, variables, + − * / **, and a few functions), never executed as code."
     )
+    glossary()
     tabs = st.tabs(TAB_LABELS)
     with tabs[0]:
         dual_numbers()
