@@ -1,9 +1,12 @@
 """k-means against EM: the hard-EM limit, agreement metrics and teaching presets.
 
-- **Hard EM is k-means.** EM on a mixture whose weights are equal and whose covariances are all
-  fixed at sigma^2 I learns only the means. Its responsibilities are a softmax of
-  -|x - mu_k|^2 / (2 sigma^2): as sigma -> 0 they become one-hot on the nearest mean, the E-step
-  becomes k-means' assignment and the M-step k-means' update. :func:`hard_em_run` builds that run.
+- **EM with a fixed shared sigma tends to k-means; hard EM with it is k-means.** EM on a mixture
+  whose weights are equal and whose covariances are all fixed at sigma^2 I learns only the
+  means. Its responsibilities are a softmax of -|x - mu_k|^2 / (2 sigma^2): soft at every
+  sigma > 0, one-hot on the nearest mean only as sigma -> 0. Hard EM (classification EM,
+  :class:`ClassificationEMRun`) gives every point wholly to its most responsible component
+  before the M-step: with that model this is the nearest mean at any sigma, and the run is
+  k-means. :func:`fixed_sigma_run` builds both.
 - **Metrics.** The adjusted Rand index against the true labels, and the points on which two
   labelings disagree once their cluster numbers are matched.
 - **Presets** (:data:`COMPARISON_PRESETS`): seeded data sets with a fixed start, where k-means
@@ -18,15 +21,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from gmm_core import kmeans
 from gmm_core.datasets import Dataset
-from gmm_core.em_run import EMRun
+from gmm_core.em_run import Collapse, EMRun, HalfStep
 from gmm_core.initialisation import means_only_params
-from gmm_core.mixture import as_data
+from gmm_core.mixture import ComponentCollapse, MixtureParams, as_data, m_step
 
 # --- metrics ------------------------------------------------------------------------------------
 
@@ -114,9 +118,9 @@ def softness(responsibilities: np.ndarray, threshold: float = 0.99) -> float:
     return float(np.mean(np.asarray(responsibilities).max(axis=1) < threshold))
 
 
-# --- the hard-EM limit ------------------------------------------------------------------------
+# --- EM with a fixed shared sigma, soft and hard ----------------------------------------------
 
-FROZEN_FOR_HARD_EM = frozenset({"weights", "covariances"})
+FROZEN_FOR_FIXED_SIGMA = frozenset({"weights", "covariances"})
 
 
 def data_spread(X) -> float:
@@ -130,19 +134,131 @@ def data_spread(X) -> float:
     return spread if spread > 0 else 1.0
 
 
-def hard_em_run(X, initial_centers, sigma: float, *, tol: float = 1e-3,
-                max_iter: int = 100) -> EMRun:
-    """EM with equal weights and every covariance fixed at sigma^2 I, from the given means.
+def classification_m_step(X, labels, previous: MixtureParams, reg_covar: float = 1e-6,
+                          frozen=frozenset()) -> MixtureParams:
+    """Hard EM's M-step: the maximum-likelihood parameters of the clusters ``labels`` (N,) of X.
+
+    X: (N, D); previous: the parameters before this M-step (K components). With N_k points in
+    component k: pi_k = N_k / N, mu_k = the mean of its points (computed as k-means' update
+    computes it), Sigma_k = their covariance of ``previous.covariance_type`` plus reg_covar on
+    the diagonal (as EM's M-step on one-hot responsibilities). An empty component (N_k = 0)
+    keeps its mean and its own covariance, as k-means keeps an empty cluster's centre; its
+    weight, if learnt, becomes 0, so it cannot win a point again (any mean and covariance
+    maximise the likelihood for it, so keeping them is a maximiser too). frozen: the
+    parameters kept from ``previous`` (e.g. {"weights", "covariances"}).
+    """
+    X = as_data(X)
+    labels = np.asarray(labels, dtype=np.int64)
+    n_components = previous.n_components
+    counts = np.bincount(labels, minlength=n_components)
+    estimated = m_step(X, np.eye(n_components)[labels], previous.covariance_type, reg_covar)
+    covariances = np.array(estimated.covariances)
+    empty = counts == 0
+    if previous.covariance_type != "tied" and empty.any():
+        covariances[empty] = previous.covariances[empty]
+    params = MixtureParams(counts / X.shape[0], kmeans.update(X, labels, previous.means),
+                           covariances, previous.covariance_type)
+    if frozen:
+        params = params.replace(**{name: getattr(previous, name) for name in frozen})
+    return params
+
+
+def _same_params(first: MixtureParams, second: MixtureParams) -> bool:
+    return all(np.array_equal(getattr(first, name), getattr(second, name))
+               for name in ("weights", "means", "covariances"))
+
+
+class ClassificationEMRun(EMRun):
+    """Hard EM (classification EM): EM whose E-step gives every point wholly to one component.
+
+    The E-step computes the responsibilities r_ik = pi_k N(x_i | mu_k, Sigma_k) / sum_j
+    pi_j N(x_i | mu_j, Sigma_j) as EM does, then assigns each point to its most responsible
+    component z_i = argmax_k r_ik (a tie goes to the lowest k, as in k-means' assignment):
+    the responsibilities shown and used are one-hot. The M-step is
+    :func:`classification_m_step` on those clusters (empty components keep their mean and
+    covariance). With equal weights and one fixed sigma^2 I (``frozen`` = weights and
+    covariances) z_i is the nearest mean at any sigma and the M-step is k-means' update: the
+    run *is* k-means, entry for entry.
+
+    History (the protocol of :class:`~gmm_core.em_run.EMRun`): ``log_likelihood`` is the
+    mixture's log-likelihood l(theta) = sum_i log sum_k pi_k N(x_i | mu_k, Sigma_k), which hard
+    EM does not promise to raise; ``lower_bound`` is the classification log-likelihood
+    l_C(theta, z) = sum_i log pi_{z_i} N(x_i | mu_{z_i}, Sigma_{z_i}) <= l(theta), the
+    objective that both half-steps raise (up to reg_covar). The run converges when an M-step
+    returns exactly the parameters it started from (the assignments stopped changing: a fixed
+    point; ``tol`` is not used), and stops at ``max_iter`` or on a collapse as EM does.
+    """
+
+    def _evaluate(self, params: MixtureParams, index: int) -> float:
+        log_likelihood = super()._evaluate(params, index)
+        source, soft, log_densities = self._evaluated
+        hard = np.zeros_like(soft)
+        # From the log-densities, not the responsibilities: exp() can round two nearly equal
+        # log-densities to one value, and k-means would still tell them apart.
+        hard[np.arange(len(soft)), log_densities.argmax(axis=1)] = 1.0
+        hard.flags.writeable = False
+        self._evaluated = (source, hard, log_densities)
+        return log_likelihood
+
+    def _classification_log_likelihood(self, labels: np.ndarray) -> float:
+        """l_C(theta, z) for the parameters last evaluated and the clusters ``labels`` (N,)."""
+        log_densities = self._evaluated[2]
+        return float(log_densities[np.arange(len(labels)), labels].sum())
+
+    def _e_step(self) -> HalfStep:
+        entry = super()._e_step()
+        labels = self._evaluated[1].argmax(axis=1)
+        entry = replace(entry, lower_bound=self._classification_log_likelihood(labels))
+        self._history[-1] = entry
+        return entry
+
+    def _m_step(self) -> HalfStep:
+        e_index = len(self._history) - 1
+        e_entry = self._history[e_index]
+        labels = self.responsibilities_at(e_index).argmax(axis=1)
+        params = classification_m_step(self.X, labels, e_entry.params, self.reg_covar,
+                                       self.frozen)
+        counts = np.bincount(labels, minlength=params.n_components).astype(np.float64)
+        collapse = self._detect_collapse(params, counts)
+        try:
+            log_likelihood = self._evaluate(params, e_index + 1)
+            # the clusters this M-step fitted, not those the new parameters would give
+            bound = self._classification_log_likelihood(labels)
+        except ComponentCollapse as error:
+            component = max(error.component, 0)
+            collapse = collapse or Collapse(component, float(counts[component]), error.message)
+            log_likelihood = bound = math.inf
+            self._evaluated = None
+        entry = HalfStep("M", e_entry.iteration + 1, params, log_likelihood, bound, collapse)
+        self._history.append(entry)
+        if collapse is not None:
+            self.status = "collapsed"
+        elif _same_params(params, e_entry.params):
+            self.status = "converged"
+        elif entry.iteration >= self.max_iter:
+            self.status = "max_iter"
+        return entry
+
+
+def fixed_sigma_run(X, initial_centers, sigma: float, *, hard: bool = False,
+                    tol: float = 1e-3, max_iter: int = 100) -> EMRun:
+    """EM on a mixture with equal weights 1/K and every covariance fixed at sigma^2 I.
 
     X: (N, D); initial_centers: (K, D) (the k-means start); sigma > 0 in the units of X. Only
-    the means are learnt. As sigma -> 0 the E-step becomes k-means' assignment and the M-step
-    its update (except that a component with no point moves to the origin instead of staying:
-    its soft count is 0).
+    the means are learnt.
+
+    - hard=False: soft EM. The responsibilities are a softmax of -|x_i - mu_k|^2 / (2 sigma^2),
+      soft at every sigma > 0 (points near a boundary are shared); as sigma -> 0 they become
+      one-hot on the nearest mean and the run *tends to* k-means. Stops on ``tol`` as EM does.
+    - hard=True: hard EM (:class:`ClassificationEMRun`): every point goes wholly to its nearest
+      mean and each mean to the mean of its points. This *is* k-means at every sigma, entry for
+      entry, empty clusters included (an empty component keeps its mean).
     """
     if not (sigma > 0 and math.isfinite(sigma)):
         raise ValueError(f"sigma must be a positive number, not {sigma}")
     start = means_only_params(initial_centers, sigma**2)
-    return EMRun(X, start, tol=tol, max_iter=max_iter, frozen=FROZEN_FOR_HARD_EM)
+    run_class = ClassificationEMRun if hard else EMRun
+    return run_class(X, start, tol=tol, max_iter=max_iter, frozen=FROZEN_FOR_FIXED_SIGMA)
 
 
 # --- presets where the two methods part ways -------------------------------------------------------

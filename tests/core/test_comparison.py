@@ -9,11 +9,13 @@ from sklearn.metrics import adjusted_rand_score
 from gmm_core.comparison import (
     COMPARISON_PRESETS,
     MIXTURE_WINS,
+    ClassificationEMRun,
     adjusted_rand_index,
+    classification_m_step,
     contingency_table,
     data_spread,
     disagreement,
-    hard_em_run,
+    fixed_sigma_run,
     hard_labels,
     load_comparison_preset,
     match_labels,
@@ -22,6 +24,7 @@ from gmm_core.comparison import (
 from gmm_core.em_run import EMRun
 from gmm_core.initialisation import params_from_means
 from gmm_core.kmeans import KMeansRun
+from gmm_core.mixture import MixtureParams
 
 
 def _converged_pair(key):
@@ -80,15 +83,15 @@ def test_hard_labels_and_softness():
     assert softness(np.eye(3)) == 0.0
 
 
-# --- the hard-EM limit ------------------------------------------------------------------------------
+# --- soft EM with a fixed shared sigma: tends to k-means as sigma -> 0 ----------------------------
 
 
 @pytest.mark.parametrize("key", list(COMPARISON_PRESETS))
-def test_hard_em_means_equal_kmeans_centres_step_for_step_at_small_sigma(key):
+def test_soft_fixed_sigma_means_equal_kmeans_centres_step_for_step_at_small_sigma(key):
     data, start = load_comparison_preset(key)
     kmeans_run = KMeansRun(data.X, start)
     kmeans_run.run_to_convergence()
-    em_run = hard_em_run(data.X, start, 1e-4 * data_spread(data.X), max_iter=500)
+    em_run = fixed_sigma_run(data.X, start, 1e-4 * data_spread(data.X), max_iter=500)
     em_run.run_to_convergence()
     # Same number of half-steps: both stop when the assignment no longer changes.
     assert len(em_run) == len(kmeans_run)
@@ -105,11 +108,13 @@ def test_hard_em_means_equal_kmeans_centres_step_for_step_at_small_sigma(key):
             assert softness(responsibilities, threshold=1 - 1e-12) == 0.0
 
 
-def test_hard_em_keeps_weights_and_the_shared_spherical_covariance_fixed():
+@pytest.mark.parametrize("hard", [False, True])
+def test_fixed_sigma_keeps_weights_and_the_shared_spherical_covariance_fixed(hard):
     data, start = load_comparison_preset("unequal-spreads")
     sigma = 0.3
-    run = hard_em_run(data.X, start, sigma)
+    run = fixed_sigma_run(data.X, start, sigma, hard=hard)
     run.run_to_convergence()
+    assert isinstance(run, ClassificationEMRun) is hard
     for entry in run.history:
         np.testing.assert_array_equal(entry.params.weights, [0.5, 0.5])
         assert entry.params.covariance_type == "spherical"
@@ -124,7 +129,7 @@ def test_responsibilities_harden_as_sigma_shrinks_and_means_approach_kmeans():
     first_update = kmeans_run[2].centers
     softness_by_sigma, distance_by_sigma = [], []
     for fraction in (1.0, 0.3, 0.1, 0.01, 1e-4):
-        run = hard_em_run(data.X, start, fraction * spread)
+        run = fixed_sigma_run(data.X, start, fraction * spread)
         run.iterate()
         softness_by_sigma.append(softness(run.responsibilities_at(1)))
         distance_by_sigma.append(np.abs(run[2].params.means - first_update).max())
@@ -135,10 +140,133 @@ def test_responsibilities_harden_as_sigma_shrinks_and_means_approach_kmeans():
 
 
 @pytest.mark.parametrize("sigma", [0.0, -1.0, float("nan"), float("inf")])
-def test_hard_em_refuses_a_bad_sigma(sigma):
+@pytest.mark.parametrize("hard", [False, True])
+def test_fixed_sigma_refuses_a_bad_sigma(sigma, hard):
     data, start = load_comparison_preset("unequal-spreads")
     with pytest.raises(ValueError, match="sigma"):
-        hard_em_run(data.X, start, sigma)
+        fixed_sigma_run(data.X, start, sigma, hard=hard)
+
+
+# --- hard EM (classification EM): with a fixed shared sigma it IS k-means ----------------------
+
+
+def _lock_step_cases():
+    """(name, X (N, 2), initial centres (K, 2)): presets, random blobs, ties, empty clusters."""
+    cases = []
+    for key in COMPARISON_PRESETS:
+        data, start = load_comparison_preset(key)
+        cases.append((key, data.X, start))
+    rng = np.random.default_rng(3)
+    blobs = np.vstack([centre + rng.normal(scale=0.8, size=(60, 2))
+                       for centre in ((0, 0), (4, 0), (0, 4), (4, 4))])
+    cases.append(("blobs", blobs, blobs[[0, 1, 2, 3]]))  # four starts in one blob
+    # Ties: (0, 0), (0, 1) and (0, -1) are exactly as far from (-1, 0) as from (1, 0); both
+    # methods give them to the lower number.
+    cases.append(("ties", np.array([[-1.0, 0.0], [1.0, 0.0], [0.0, 0.0], [0.0, 1.0],
+                                    [0.0, -1.0], [2.0, 0.0]]),
+                  np.array([[-1.0, 0.0], [1.0, 0.0]])))
+    # An empty cluster from the start (a centre far from every point), and identical points
+    # (every point ties between three identical centres: two clusters stay empty).
+    cases.append(("far-centre", blobs, np.array([[0.0, 0.0], [4.0, 4.0], [60.0, -60.0]])))
+    cases.append(("identical", np.ones((7, 2)), np.ones((3, 2))))
+    return cases
+
+
+@pytest.mark.parametrize("fraction", [1e-4, 0.3, 1.0, 2.0, 1e3])
+@pytest.mark.parametrize("name,X,start", _lock_step_cases(), ids=lambda value: (
+    value if isinstance(value, str) else ""))
+def test_hard_em_with_a_fixed_sigma_is_kmeans_half_step_for_half_step(name, X, start, fraction):
+    sigma = fraction * data_spread(X)
+    kmeans_run = KMeansRun(X, start, max_iter=50)
+    kmeans_run.run_to_convergence()
+    em_run = fixed_sigma_run(X, start, sigma, hard=True, max_iter=50)
+    em_run.run_to_convergence()
+    assert (len(em_run), em_run.status) == (len(kmeans_run), kmeans_run.status)
+    n_samples, n_components = X.shape[0], start.shape[0]
+    for index in range(len(kmeans_run)):
+        kmeans_entry, em_entry = kmeans_run[index], em_run[index]
+        assert em_entry.kind == {"start": "start", "assign": "E", "update": "M"}[kmeans_entry.kind]
+        assert em_entry.iteration == kmeans_entry.iteration
+        # exactly the same means: the M-step computes them as k-means' update does
+        np.testing.assert_array_equal(em_entry.params.means, kmeans_entry.centers)
+        labels = kmeans_run.labels_at(index)
+        responsibilities = em_run.responsibilities_at(index)
+        if labels is None:
+            assert responsibilities is None
+            continue
+        np.testing.assert_array_equal(responsibilities, np.eye(n_components)[labels])
+        # its objective is k-means' inertia in other units:
+        # l_C = -inertia / (2 sigma^2) - N D/2 log(2 pi sigma^2) - N log K
+        expected = (-kmeans_entry.inertia / (2 * sigma**2)
+                    - n_samples * np.log(2 * np.pi * sigma**2) - n_samples * np.log(n_components))
+        assert em_entry.lower_bound == pytest.approx(expected, rel=1e-9, abs=1e-9)
+
+
+def test_ties_and_empty_clusters_are_settled_as_kmeans_settles_them():
+    X = np.array([[-1.0, 0.0], [1.0, 0.0], [0.0, 0.0], [0.0, 1.0], [0.0, -1.0], [2.0, 0.0]])
+    start = np.array([[-1.0, 0.0], [1.0, 0.0], [9.0, 9.0]])
+    run = fixed_sigma_run(X, start, 0.5, hard=True)
+    run.extend_to(2)
+    # the three tied points go to the lower number, the far component gets nothing
+    np.testing.assert_array_equal(run.responsibilities_at(1).argmax(axis=1), [0, 1, 0, 0, 0, 1])
+    np.testing.assert_array_equal(run[2].params.means, [[-0.25, 0.0], [1.5, 0.0], [9.0, 9.0]])
+    np.testing.assert_array_equal(run[2].params.weights, [1 / 3] * 3)  # frozen
+
+
+def test_classification_m_step_estimates_each_cluster_and_keeps_an_empty_component():
+    X = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 2.0], [10.0, 10.0], [12.0, 10.0]])
+    labels = np.array([0, 0, 0, 2, 2])  # component 1 is empty
+    previous = MixtureParams(np.full(3, 1 / 3), [[1.0, 1.0], [5.0, 5.0], [9.0, 9.0]],
+                             np.stack([np.eye(2), 3 * np.eye(2), np.eye(2)]), "full")
+    params = classification_m_step(X, labels, previous, reg_covar=0.01)
+    np.testing.assert_array_equal(params.weights, [0.6, 0.0, 0.4])
+    np.testing.assert_allclose(params.means, [[2 / 3, 2 / 3], [5.0, 5.0], [11.0, 10.0]])
+    np.testing.assert_allclose(params.covariances[0],
+                               np.cov(X[:3].T, bias=True) + 0.01 * np.eye(2))
+    np.testing.assert_array_equal(params.covariances[1], 3 * np.eye(2))  # kept
+    np.testing.assert_allclose(params.covariances[2], [[1.01, 0.0], [0.0, 0.01]], atol=1e-15)
+    frozen = classification_m_step(X, labels, previous, frozen={"weights"})
+    np.testing.assert_array_equal(frozen.weights, previous.weights)
+
+
+@pytest.mark.parametrize("cov", ["full", "tied", "diag", "spherical"])
+def test_hard_em_with_learnt_parameters_raises_its_objective_and_stops_at_a_fixed_point(cov):
+    data, start = load_comparison_preset("unequal-spreads")
+    run = ClassificationEMRun(data.X, params_from_means(data.X, start, cov), max_iter=200)
+    run.run_to_convergence()
+    assert run.status == "converged"
+    bounds = np.array([entry.lower_bound for entry in run.history[1:]])
+    assert np.all(np.diff(bounds) >= -1e-9 * np.abs(bounds[:-1]))
+    # l_C(theta, z) <= l(theta) at every half-step
+    assert all(entry.lower_bound <= entry.log_likelihood + 1e-9 * abs(entry.log_likelihood)
+               for entry in run.history[1:])
+    for index in range(1, len(run)):
+        responsibilities = run.responsibilities_at(index)
+        assert set(np.unique(responsibilities)) <= {0.0, 1.0}
+        np.testing.assert_array_equal(responsibilities.sum(axis=1), 1.0)
+    # a fixed point: one more E-step on the last parameters keeps every assignment
+    last = run[-1].params
+    again = ClassificationEMRun(data.X, last)
+    again.step()
+    np.testing.assert_array_equal(again.responsibilities_at(1), run.responsibilities_at(-1))
+    if cov == "tied":
+        return  # one shared covariance cannot make the tight cloud's variance small
+    # unlike k-means, each component's own variance (and its weight) moves the boundary
+    kmeans_run = KMeansRun(data.X, start)
+    kmeans_run.run_to_convergence()
+    assert adjusted_rand_index(data.labels, run.responsibilities_at(-1).argmax(axis=1)) > (
+        adjusted_rand_index(data.labels, kmeans_run.labels_at(-1)))
+
+
+def test_hard_em_gives_an_emptied_component_weight_zero_and_keeps_its_mean():
+    data, start = load_comparison_preset("unequal-spreads")
+    far = np.vstack([start, [[40.0, -40.0]]])
+    run = ClassificationEMRun(data.X, params_from_means(data.X, far, "full"))
+    run.extend_to(4)
+    assert run[2].params.weights[2] == 0.0
+    np.testing.assert_array_equal(run[2].params.means[2], [40.0, -40.0])
+    np.testing.assert_array_equal(run[2].params.covariances[2], run[0].params.covariances[2])
+    assert run.responsibilities_at(3)[:, 2].sum() == 0.0  # it never wins a point again
 
 
 def test_data_spread_is_the_root_mean_variance():

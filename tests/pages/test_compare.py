@@ -118,7 +118,8 @@ def test_both_together_steps_assign_with_e_and_update_with_m(page):
     kmeans_index, em_index = positions(page)
     assert kmeans_index > 4 and em_index > 4
     captions = [caption.value for caption in page.caption]
-    assert "k-means · converged" in captions and "EM · converged" in captions
+    assert any(caption.startswith("k-means · converged at half-step") for caption in captions)
+    assert any(caption.startswith("EM · converged at half-step") for caption in captions)
     assert page.button(key=button_key("both", "EM iteration")).disabled
     assert "converged" in json.dumps(charts(page)[2]["layout"].get("annotations", []))
     click(page, "both", "Reset")
@@ -167,25 +168,25 @@ def test_disagreements_are_counted_and_ringed_in_both_figures(page):
     assert kmeans_ari < 0.6 < 0.9 < em_ari
 
 
-def test_hard_em_with_a_tiny_sigma_follows_kmeans_step_for_step(page):
-    page.sidebar.toggle(key=KEY + "hard").set_value(True).run()
+def test_soft_em_with_a_tiny_fixed_sigma_follows_kmeans_step_for_step(page):
+    page.sidebar.toggle(key=KEY + "fixed_sigma").set_value(True).run()
     page.sidebar.select_slider(key=KEY + "sigma").set_value(1e-4).run()
     assert not page.exception
     for _ in range(3):
         click(page, "both", "EM iteration")
         gap = float(metric(page, "Largest gap between EM's means and k-means' centres"))
         assert gap < 1e-9
-        assert metric(page, "Points with a soft responsibility (largest < 0.99)") == "0.0%"
-    assert "Hard EM" in titles(page)[1]
+        assert metric(page, "Points with a soft responsibility (largest < 0.99)") == "0%"
+    assert "EM with a fixed σ" in titles(page)[1]
     assert param(page, "sigma") == "0.0001" and "cov" not in page.query_params
     # a larger sigma: soft points appear, EM redraws at the same half-step as k-means
     page.sidebar.select_slider(key=KEY + "sigma").set_value(1.0).run()
     assert positions(page) == (6, 6)
     assert float(metric(page, "Largest gap between EM's means and k-means' centres")) > 0.01
-    assert metric(page, "Points with a soft responsibility (largest < 0.99)") != "0.0%"
+    assert metric(page, "Points with a soft responsibility (largest < 0.99)") != "0%"
     em_chart = charts(page)[1]
     assert "component 1" in trace_names(em_chart)  # the stepper's ellipses (circles here)
-    page.sidebar.toggle(key=KEY + "hard").set_value(False).run()
+    page.sidebar.toggle(key=KEY + "fixed_sigma").set_value(False).run()
     assert not page.exception and "cov" in page.query_params
 
 
@@ -262,7 +263,8 @@ def test_a_deep_link_reopens_the_view(run_app):
     assert not at.exception and not at.warning
     assert positions(at) == (4, 4)
     assert at.sidebar.selectbox(key=KEY + "scenario").value == "bad-start"
-    assert at.sidebar.toggle(key=KEY + "hard").value is True
+    assert at.sidebar.toggle(key=KEY + "fixed_sigma").value is True
+    assert at.sidebar.toggle(key=KEY + "hard").value is False
     assert at.sidebar.select_slider(key=KEY + "sigma").value == 0.1
     assert at.sidebar.number_input(key=KEY + "seed").value == 4
     assert param(at, "sigma") == "0.1" and param(at, "step") == "4"
@@ -275,7 +277,7 @@ def test_bad_link_values_are_reported_and_replaced(run_app):
     (warning,) = at.warning
     for fragment in ("dataset='nope'", "k='abc'", "init='k-means'", "sigma='7'", "seed='-3'"):
         assert fragment in visible(warning.value)
-    assert at.sidebar.toggle(key=KEY + "hard").value is False
+    assert at.sidebar.toggle(key=KEY + "fixed_sigma").value is False
     click(at, "both", "EM iteration")
     # the warning stays while the view is the link's view and goes once the user changes it
     assert at.warning
@@ -319,3 +321,108 @@ def test_links_carry_the_columns_picked_for_penguins_and_iris(page, run_app):
     assert reopened.sidebar.multiselect(key=KEY + "columns.penguins").value == [
         "flipper_length_mm", "body_mass_g"]
     assert charts(reopened)[1]["layout"]["yaxis"]["title"]["text"] == "body_mass_g"
+
+
+# --- issue #12: hard EM, true notes, one notation -------------------------------------------------
+
+
+def captions(at) -> list[str]:
+    return [caption.value for caption in at.caption]
+
+
+def markdown_text(at) -> str:
+    return "\n".join(visible(md.value) for md in at.markdown)
+
+
+@pytest.mark.parametrize("sigma", [1e-4, 0.3, 2.0])
+def test_hard_em_with_a_fixed_sigma_is_kmeans_at_any_sigma(page, sigma):
+    page.sidebar.toggle(key=KEY + "hard").set_value(True).run()
+    page.sidebar.toggle(key=KEY + "fixed_sigma").set_value(True).run()
+    page.sidebar.select_slider(key=KEY + "sigma").set_value(sigma).run()
+    assert titles(page)[1].startswith("**Hard EM with a fixed σ**")
+    for _ in range(3):
+        click(page, "both", "EM iteration")
+        assert metric(page, "Largest gap between EM's means and k-means' centres") == "0"
+        assert metric(page, "Points with a soft responsibility (largest < 0.99)") == "0%"
+        assert "agree on all 600 points at the half-step shown" in markdown_text(page)
+    click(page, "both", "Run to convergence")
+    assert positions(page)[0] == positions(page)[1]
+    assert metric(page, "Inertia (sum of squared distances)") != "—"
+    assert any(caption.startswith("Hard EM with a fixed σ · converged at half-step")
+               and "returned exactly the parameters it started from" in caption
+               for caption in captions(page))
+    assert param(page, "hard") == "1" and param(page, "sigma") == f"{sigma:g}"
+
+
+def test_soft_em_with_a_fixed_sigma_is_soft_and_not_kmeans(page):
+    page.sidebar.toggle(key=KEY + "fixed_sigma").set_value(True).run()
+    click(page, "both", "EM iteration")
+    # the default σ = 0.3 × spread: visibly soft, and the means are not k-means' centres
+    soft = metric(page, "Points with a soft responsibility (largest < 0.99)")
+    assert soft not in ("0%", "—") and float(metric(
+        page, "Largest gap between EM's means and k-means' centres")) > 0.01
+    assert "tends to k-means as σ → 0" in " ".join(
+        expander.label for expander in page.expander) or any(
+        "tends to k-means" in expander.label for expander in page.expander)
+
+
+def test_hard_em_with_learnt_covariances_is_offered_and_linked(run_app):
+    at = run_app(PAGE, {"dataset": "unequal-spreads", "hard": "1", "step": "2"})
+    assert not at.exception and not at.warning
+    assert at.sidebar.toggle(key=KEY + "hard").value is True
+    assert titles(at)[1].startswith("**Hard EM** · half-step 2")
+    em_chart = charts(at)[1]
+    assert "component 1" in trace_names(em_chart)
+    click(at, "both", "Run to convergence")
+    assert any(caption.startswith("Hard EM · converged") for caption in captions(at))
+    assert any("classification log-likelihood" in caption for caption in captions(at))
+    assert param(at, "hard") == "1" and "sigma" not in at.query_params
+
+
+def test_bad_hard_value_is_reported(run_app):
+    at = run_app(PAGE, {"hard": "maybe"})
+    assert not at.exception
+    assert "hard='maybe' is not 1 or 0" in visible(at.warning[0].value)
+    assert at.sidebar.toggle(key=KEY + "hard").value is False
+
+
+def test_the_notes_say_how_each_run_ended_and_what_it_proves(page):
+    # (the runs are shared: another test may have finished them already)
+    assert any(caption.startswith("k-means · has not stopped: the next half-step is the assign")
+               or caption.startswith("k-means · the run ends at half-step")
+               for caption in captions(page))
+    click(page, "both", "Run to convergence")
+    em_note = next(caption for caption in captions(page) if caption.startswith("EM ·"))
+    assert "changed ℓ by less than tol = 0.001 per point" in em_note
+    assert "proves no maximum" in em_note
+    kmeans_note = next(c for c in captions(page) if c.startswith("k-means ·"))
+    assert "not necessarily the lowest inertia" in kmeans_note
+    # going back: the note says where the run ends and which half-step this is
+    last = positions(page)[1]
+    click(page, "both", "Reset")
+    assert f"EM · the run ends at half-step {last} (converged); this is half-step 0." in (
+        captions(page))
+
+
+def test_the_disagreement_sentence_names_the_half_steps_when_they_differ(page):
+    click(page, "both", "EM iteration")
+    click(page, "em", "EM iteration")
+    text = markdown_text(page)
+    assert "at the half-steps shown (k-means at 2, EM at 4)" in text
+
+
+def test_a_scenarios_lesson_names_its_settings_once_they_change(page):
+    lesson = COMPARISON_PRESETS["stretched"].lesson
+    assert any(info.value == lesson for info in page.info)
+    page.sidebar.selectbox(key=KEY + "cov").set_value("spherical").run()
+    (note,) = [info.value for info in page.info if lesson in info.value]
+    assert note.startswith("This scenario's lesson, for its own start, K = 3 and EM with full")
+
+
+def test_notation_and_glossary_map_the_reference_texts_symbols(page):
+    (glossary,) = [expander for expander in page.expander
+                   if expander.label.startswith("Notation")]
+    text = " ".join(md.value for md in glossary.markdown)
+    for symbol in ("ϕ", "w_j⁽ⁱ⁾", "m_c", "r_ic", "cluster c", "x⁽ⁱ⁾", "π_k", "r_ik",
+                   "N_k = Σ_i r_ik", "x_i", "component k"):
+        assert symbol in text, symbol

@@ -4,7 +4,8 @@ Parameters: ``dataset`` (a scenario: stretched, unequal-sizes, unequal-spreads, 
 2-D data set of the data picker, with the picker's own n, centres, spread, stretch, dseed, cols,
 std, spec), ``k``, ``init`` (the common start: preset, k-means++ or random-points), ``seed``,
 ``cov`` (EM's covariance type) or ``sigma`` (equal weights and a fixed σ²I, σ as a multiple of
-the data's spread), and ``step`` (the half-step of both runs). The data part is read and written
+the data's spread), ``hard`` (1: hard EM, i.e. classification EM) and ``step`` (the half-step of
+both runs). The data part is read and written
 by the kit (``ui.kit.view_settings.parse_query`` / ``to_query``). A bad value never raises: it is
 replaced by its default and reported in one sentence.
 """
@@ -23,7 +24,7 @@ from ui.compare.state import (
     STARTS,
 )
 from ui.kit import view_settings as vs
-from ui.kit.links import last_value, shown
+from ui.kit.links import last_value, parse_bool, shown
 from ui.kit.view_settings import ViewSettings
 
 # What this page accepts: the 2-D stepper's data sets and columns.
@@ -38,8 +39,9 @@ class CompareView:
 
     scenario: a key of COMPARISON_PRESETS or ANY_DATA; data: the data picker's settings (its
     model fields unused); k: K; start: one of STARTS; seed; sigma: σ / spread of the fixed-σ
-    model, or None for EM with covariance type ``cov``; step: the half-step of both runs, or
-    None when they stand at different half-steps.
+    model, or None for EM with covariance type ``cov``; hard: hard EM (classification EM)
+    instead of EM; step: the half-step of both runs, or None when they stand at different
+    half-steps.
     """
 
     scenario: str
@@ -49,6 +51,7 @@ class CompareView:
     seed: int
     sigma: float | None
     cov: str
+    hard: bool = False
     step: int | None = 0
 
 
@@ -61,7 +64,7 @@ def parse_sigma(text: str):
     if not (math.isfinite(value) and SIGMA_FRACTIONS[0] <= value <= SIGMA_FRACTIONS[-1]):
         return None, (f"sigma={shown(text)} is not a number from {SIGMA_FRACTIONS[0]:g} to "
                       f"{SIGMA_FRACTIONS[-1]:g} (a multiple of the data's spread); "
-                      "showing ordinary EM")
+                      "EM learns the covariances (no fixed σ)")
     nearest = min(SIGMA_FRACTIONS, key=lambda option: abs(math.log(option / value)))
     if not math.isclose(nearest, value):
         return nearest, f"sigma={value:g} is not offered; using the nearest, {nearest:g}"
@@ -94,6 +97,11 @@ def read_query(query: Mapping[str, object]) -> tuple[CompareView, tuple[str, ...
         sigma, problem = parse_sigma(raw.pop("sigma"))
         if problem:
             problems.append(problem)
+    hard = False
+    if "hard" in raw:
+        hard, problem = parse_bool("hard", raw.pop("hard"), False)
+        if problem:
+            problems.append(problem)
     settings, parse_problems = vs.parse_query(raw, SPEC)
     problems.extend(parse_problems)
     k, cov = settings.k, settings.cov
@@ -101,7 +109,8 @@ def read_query(query: Mapping[str, object]) -> tuple[CompareView, tuple[str, ...
         preset = COMPARISON_PRESETS[scenario]
         k = k if "k" in raw else preset.n_components
         cov = cov if "cov" in raw else preset.covariance_type
-    view = CompareView(scenario, settings, k, start, settings.seed, sigma, cov, settings.step)
+    view = CompareView(scenario, settings, k, start, settings.seed, sigma, cov, hard,
+                       settings.step)
     return view, tuple(problems)
 
 
@@ -124,6 +133,8 @@ def to_query(view: CompareView) -> dict[str, str] | None:
         query["sigma"] = f"{view.sigma:g}"
     else:
         query["cov"] = view.cov
+    if view.hard:
+        query["hard"] = "1"
     if view.step is not None:
         query["step"] = str(view.step)
     return query

@@ -1,23 +1,25 @@
 """What "k-means vs EM" draws at one pair of half-steps: both figures side by side with their
-numbers, the points on which they disagree, and the two curves (inertia, log-likelihood)."""
+numbers and notes, the points on which they disagree, and the two curves (inertia, ℓ)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import streamlit as st
 
 from gmm_core.comparison import adjusted_rand_index, disagreement, softness
+from gmm_core.diagnostics import data_variance
+from ui.compare import notes
 from ui.compare.runs import PairRuns
 from ui.compare.sidebar import PairSetup
 from ui.compare.state import EM, KMEANS, STATE
 from ui.figures import log_likelihood_figure, mixture_figure_2d
 from ui.figures.kmeans import add_highlight, inertia_figure, kmeans_figure_2d, relax_aspect
 from ui.kit.display import show_figure
+from ui.kit.escape import untrusted_plotly
 from ui.kit.step_rules import KIND_NAMES
 from ui.kit.text import MISSING, number
-
-STATUS_NOTES = {"running": "", "converged": " · converged", "max_iter": " · stopped at max_iter",
-                "collapsed": " · a component collapsed"}
 
 
 def _step_title(method: str, index: int, kind: str, iteration: int) -> str:
@@ -30,6 +32,15 @@ def _ari(truth, labels) -> str:
     return f"{adjusted_rand_index(truth, labels):.3f}"
 
 
+def _side(title: str, figure, key: str, metrics: Sequence[tuple[str, str]], note: str) -> None:
+    """One method's column: its step line, figure, two numbers and how its run stands."""
+    st.markdown(title)
+    show_figure(figure, key=key)
+    for column, (label, value) in zip(st.columns(len(metrics)), metrics, strict=True):
+        column.metric(label, value)
+    st.caption(note)
+
+
 def draw_pair(setup: PairSetup, pair: PairRuns, positions: dict[str, int]) -> None:
     """Both figures side by side with their numbers, the disagreements, and the two curves."""
     kmeans_index, em_index = positions[KMEANS], positions[EM]
@@ -38,60 +49,57 @@ def draw_pair(setup: PairSetup, pair: PairRuns, positions: dict[str, int]) -> No
     kmeans_labels = pair.kmeans.labels_at(kmeans_index)
     responsibilities = pair.em.responsibilities_at(em_index)
     em_labels = pair.em.labels_at(em_index)
-    X, truth = setup.data.X, setup.data.labels
+    X, truth, model = setup.data.X, setup.data.labels, setup.model
     mask = None
     if kmeans_labels is not None and em_labels is not None:
         mask = disagreement(kmeans_labels, em_labels, setup.n_components)
-    names = setup.data.feature_names
+    # Column names may come from an uploaded file: they are text, never Plotly markup.
+    names = tuple(untrusted_plotly(name) for name in setup.data.feature_names)
     left, right = st.columns(2)
     with left:
-        st.markdown(_step_title("k-means", kmeans_index, kmeans_entry.kind,
-                                kmeans_entry.iteration))
         figure = kmeans_figure_2d(X, kmeans_entry.centers, kmeans_labels, setup.style,
                                   show_cells=setup.show_cells, feature_names=names)
-        show_figure(relax_aspect(add_highlight(figure, X, mask, setup.style), X),
-                    key=STATE.key("kmeans_fig"))
-        first, second = st.columns(2)
-        first.metric("Inertia (sum of squared distances)", number(kmeans_entry.inertia))
-        second.metric("Adjusted Rand index vs truth", _ari(truth, kmeans_labels))
-        st.caption(f"k-means{STATUS_NOTES.get(pair.kmeans.status(), '')}")
+        _side(_step_title("k-means", kmeans_index, kmeans_entry.kind, kmeans_entry.iteration),
+              relax_aspect(add_highlight(figure, X, mask, setup.style), X),
+              STATE.key("kmeans_fig"),
+              [("Inertia (sum of squared distances)", number(kmeans_entry.inertia)),
+               ("Adjusted Rand index vs truth", _ari(truth, kmeans_labels))],
+              notes.kmeans_note(pair.kmeans.status(), kmeans_history, kmeans_index,
+                                pair.kmeans.next_kind_after(kmeans_index), setup.max_iter))
     with right:
-        model = "Hard EM" if setup.sigma is not None else "EM"
-        st.markdown(_step_title(model, em_index, em_entry.kind, em_entry.iteration))
         figure = mixture_figure_2d(X, em_entry.params, responsibilities, setup.style,
                                    feature_names=names)
-        show_figure(relax_aspect(add_highlight(figure, X, mask, setup.style), X),
-                    key=STATE.key("em_fig"))
-        first, second = st.columns(2)
-        first.metric("Log-likelihood", number(em_entry.log_likelihood))
-        second.metric("Adjusted Rand index vs truth", _ari(truth, em_labels))
-        st.caption(f"{model}{STATUS_NOTES.get(pair.em.status(), '')}")
+        _side(_step_title(model.title, em_index, em_entry.kind, em_entry.iteration),
+              relax_aspect(add_highlight(figure, X, mask, setup.style), X),
+              STATE.key("em_fig"),
+              [("Log-likelihood ℓ(θ)", number(em_entry.log_likelihood)),
+               ("Adjusted Rand index vs truth", _ari(truth, em_labels))],
+              notes.em_note(model, pair.em.status(), em_history, em_index,
+                            pair.em.next_kind_after(em_index), tol=setup.tol,
+                            max_iter=setup.max_iter, data_variance=data_variance(X)))
         if em_entry.collapse is not None:
             st.warning(em_entry.collapse.message)
-    _agreement(setup, mask, kmeans_entry, em_entry, responsibilities)
+    st.markdown(notes.agreement_note(None if mask is None else int(mask.sum()), len(X),
+                                     kmeans_index, em_index, model))
+    if setup.sigma is not None:
+        _fixed_sigma_numbers(setup, kmeans_entry, em_entry, responsibilities)
     _curves(setup, kmeans_history, em_history, positions, pair)
 
 
-def _agreement(setup: PairSetup, mask, kmeans_entry, em_entry, responsibilities) -> None:
-    if mask is None:
-        st.caption("Disagreements appear once both have assigned the points (after their "
-                   "first E-step).")
-    else:
-        count = int(mask.sum())
-        share = count / len(mask)
-        st.markdown(f"**k-means and EM's hard labels disagree on {count} of {len(mask)} points "
-                    f"({share:.1%})**, ringed in red in both figures"
-                    + (" (clusters matched to components by overlap)." if count else "."))
-    if setup.sigma is None:
-        return
+def _fixed_sigma_numbers(setup: PairSetup, kmeans_entry, em_entry, responsibilities) -> None:
+    """How close the fixed-σ EM is to k-means at the half-steps on screen."""
     gap = float(np.abs(em_entry.params.means - kmeans_entry.centers).max())
-    soft = MISSING if responsibilities is None else f"{softness(responsibilities):.1%}"
+    soft = MISSING
+    if responsibilities is not None:
+        n_soft = int(round(softness(responsibilities) * len(responsibilities)))
+        soft = notes.percent(n_soft, len(responsibilities))
     first, second, third = st.columns(3)
     first.metric("σ in data units", number(setup.sigma, 4),
                  help=f"{setup.sigma_fraction:g} × the data's spread")
     second.metric("Largest gap between EM's means and k-means' centres", number(gap, 3),
                   help="Compared at the two half-steps on screen.")
-    third.metric("Points with a soft responsibility (largest < 0.99)", soft)
+    third.metric("Points with a soft responsibility (largest < 0.99)", soft,
+                 help="Points x_i whose largest r_ik is below 0.99.")
 
 
 def _curves(setup: PairSetup, kmeans_history, em_history, positions: dict[str, int],
@@ -103,9 +111,26 @@ def _curves(setup: PairSetup, kmeans_history, em_history, positions: dict[str, i
                                    [entry.kind for entry in kmeans_history], positions[KMEANS],
                                    style, status=pair.kmeans.status()),
                     key=STATE.key("inertia_fig"))
+        st.caption("Inertia Σ_i ‖x_i − μ_{z_i}‖²: each point's squared distance to the centre "
+                   "of its cluster z_i. Neither an assignment nor an update ever raises it.")
     with right:
         show_figure(log_likelihood_figure(
             [entry.log_likelihood for entry in em_history],
             [entry.kind for entry in em_history], positions[EM], style,
             lower_bounds=[entry.lower_bound for entry in em_history],
             status=pair.em.status()), key=STATE.key("likelihood_fig"))
+        st.caption(likelihood_caption(setup))
+
+
+def likelihood_caption(setup: PairSetup) -> str:
+    """What the two lines of the log-likelihood chart are, for the model on screen."""
+    text = ("Solid: ℓ(θ) = Σ_i log Σ_k π_k N(x_i | μ_k, Σ_k) at each half-step. Dotted: the "
+            "lower bound F(q, θ) = Σ_i Σ_k r_ik log(π_k N(x_i | μ_k, Σ_k) / r_ik) with the "
+            "responsibilities r_ik on screen, never above ℓ.")
+    if setup.model.hard:
+        return text + (" For hard EM the r_ik are 0 or 1, so F is the classification "
+                       "log-likelihood ℓ_C = Σ_i log π_{z_i} N(x_i | μ_{z_i}, Σ_{z_i}): that is "
+                       "what hard EM raises (up to reg_covar when it learns covariances). ℓ "
+                       "itself may fall (a red × marks where it did).")
+    return text + (" Right after an E-step F touches ℓ; EM's M-step raises F and with it ℓ "
+                   "(only reg_covar = λ, added to every variance, can make ℓ dip).")

@@ -1,8 +1,9 @@
 """The two runs of "k-means vs EM", shared between sessions through the kit's run store.
 
-Both start from the same centres: k-means (a ``KMeansRun``) and EM (an ``EMRun``, with a
-covariance type or with equal weights and a fixed σ²I). Each session keeps only its two
-positions (the tracks "kmeans" and "em" of the kit's stepping state).
+Both start from the same centres: k-means (a ``KMeansRun``) and the EM side: EM (an ``EMRun``)
+or hard EM (a ``ClassificationEMRun``), with a covariance type or with equal weights and a fixed
+σ²I. Each session keeps only its two positions (the tracks "kmeans" and "em" of the kit's
+stepping state).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from gmm_core.comparison import hard_em_run
+from gmm_core.comparison import ClassificationEMRun, fixed_sigma_run
 from gmm_core.em_run import EMRun
 from gmm_core.initialisation import params_from_means
 from gmm_core.kmeans import KMeansRun
@@ -40,12 +41,14 @@ class PairRuns:
 
 
 def _em_builder(X: np.ndarray, means: np.ndarray, setup: PairSetup):
-    """EM from ``means`` (K, 2): the fixed-σ model, or a mixture of ``setup.cov``."""
+    """The EM side from ``means`` (K, 2): soft or hard, the fixed-σ model or ``setup.cov``."""
+    hard = setup.model.hard
     if setup.sigma is not None:
-        return lambda: hard_em_run(X, means, setup.sigma, tol=setup.tol,
-                                   max_iter=setup.max_iter)
-    return lambda: EMRun(X, params_from_means(X, means, setup.cov, setup.reg),
-                         reg_covar=setup.reg, tol=setup.tol, max_iter=setup.max_iter)
+        return lambda: fixed_sigma_run(X, means, setup.sigma, hard=hard, tol=setup.tol,
+                                       max_iter=setup.max_iter)
+    engine = ClassificationEMRun if hard else EMRun
+    return lambda: engine(X, params_from_means(X, means, setup.cov, setup.reg),
+                          reg_covar=setup.reg, tol=setup.tol, max_iter=setup.max_iter)
 
 
 def paired_runs(setup: PairSetup) -> PairRuns | None:
@@ -58,10 +61,10 @@ def paired_runs(setup: PairSetup) -> PairRuns | None:
     kmeans = store.get(("compare-kmeans", digest, centres, setup.max_iter),
                        lambda: SharedRun(X, lambda: KMeansRun(X, means, max_iter=setup.max_iter),
                                          n_components=k))
-    em_key = ("compare-em", digest, centres, setup.cov, setup.reg, setup.tol, setup.max_iter,
-              setup.sigma)
+    em_key = ("compare-em", digest, centres, setup.model, setup.reg, setup.tol,
+              setup.max_iter, setup.sigma)
     em = store.get(em_key, lambda: SharedRun(X, _em_builder(X, means, setup), n_components=k))
-    for name, run in (("k-means", kmeans), ("EM", em)):
+    for name, run in (("k-means", kmeans), (setup.model.title, em)):
         if run.error:
             st.error(f"{name} cannot start with these settings: {untrusted_markdown(run.error)}")
             return None

@@ -15,6 +15,7 @@ import streamlit as st
 from gmm_core.comparison import COMPARISON_PRESETS, data_spread, load_comparison_preset
 from gmm_core.kmeans import init_centers
 from ui.compare.links import SPEC, CompareView, read_query
+from ui.compare.notes import EmModel
 from ui.compare.state import (
     ANY_DATA,
     DEFAULT_SIGMA_FRACTION,
@@ -46,8 +47,9 @@ class PairSetup:
 
     view: the settings as a link sees them (its step is filled in by the view); data: the points
     (N, 2) with true labels or None; centres: (K, 2) the common start; start: the start used;
-    cov, reg, tol, max_iter: EM's settings; sigma: the fixed σ in data units (None for EM with
-    covariance type ``cov``); sigma_fraction: σ / spread; lesson: the scenario's note.
+    model: what the EM side runs; cov, reg, tol, max_iter: EM's settings; sigma: the fixed σ
+    in data units (None for EM with covariance type ``cov``); sigma_fraction: σ / spread;
+    lesson: the scenario's note (with the settings it is true for, when they differ).
     """
 
     view: CompareView
@@ -55,6 +57,7 @@ class PairSetup:
     centres: np.ndarray
     start: str
     seed: int
+    model: EmModel
     cov: str
     reg: float
     tol: float
@@ -83,7 +86,7 @@ def _apply_link(query: dict[str, str]) -> tuple[str, ...]:
     write_data_settings(STATE, SPEC, view.data)
     STATE.scenario, STATE.start = view.scenario, view.start
     STATE.k, STATE.cov, STATE.seed = view.k, view.cov, view.seed
-    STATE.hard = view.sigma is not None
+    STATE.fixed_sigma, STATE.hard = view.sigma is not None, view.hard
     STATE.sigma = view.sigma if view.sigma is not None else DEFAULT_SIGMA_FRACTION
     STATE.cells = True
     stepping.request_position(STATE, view.step or 0, announce=True)
@@ -93,7 +96,8 @@ def _apply_link(query: dict[str, str]) -> tuple[str, ...]:
 def _ensure_defaults() -> None:
     """Give every widget a value (the default view) unless it has one already."""
     ensure_data_defaults(STATE, SPEC)
-    for name in ("scenario", "k", "start", "seed", "hard", "sigma", "cov", "cells"):
+    for name in ("scenario", "k", "start", "seed", "hard", "fixed_sigma", "sigma", "cov",
+                 "cells"):
         STATE.set_default(name, getattr(STATE, name))
 
 
@@ -154,21 +158,43 @@ def _model_widgets(scenario: str) -> None:
         STATE.start = starts[0]
     st.selectbox("Initial centres (the same for both)", starts, key=STATE.key("start"),
                  format_func=START_LABELS.get, persist_state="session",
-                 help="k-means starts from these centres; EM starts from the same means with "
-                      "equal weights and the data's covariance.")
+                 help="k-means starts from these centres; EM from the same means μ_k, with "
+                      "equal weights π_k = 1/K and, unless σ is fixed, every covariance Σ_k "
+                      "equal to the data's covariance.")
     st.number_input("Seed", 0, vs.SEED_MAX, step=1, key=STATE.key("seed"),
                     persist_state="session", help="Seeds the random start.")
     st.subheader("EM's model")
-    hard = st.toggle("Hard EM: equal weights, every covariance fixed at σ²I",
-                     key=STATE.key("hard"), persist_state="session",
-                     help="EM then learns only the means. As σ shrinks it becomes k-means.")
-    if hard:
+    st.toggle("Hard EM (classification EM): each point wholly to one component",
+              key=STATE.key("hard"), persist_state="session",
+              help="After computing the responsibilities r_ik, every point x_i is given wholly "
+                   "to its most responsible component before the M-step. With a fixed shared σ "
+                   "this is exactly k-means, at any σ.")
+    fixed = st.toggle("EM with a fixed shared σ: equal weights, Σ_k = σ²I",
+                      key=STATE.key("fixed_sigma"), persist_state="session",
+                      help="Every weight π_k stays 1/K and every covariance Σ_k stays σ²I: EM "
+                           "learns only the means μ_k. With soft responsibilities it tends to "
+                           "k-means as σ → 0; with hard ones it is k-means at every σ.")
+    if fixed:
         st.select_slider("σ (a multiple of the data's spread)", SIGMA_FRACTIONS,
                          key=STATE.key("sigma"), persist_state="session",
-                         format_func=lambda value: f"{value:g}")
+                         format_func=lambda value: f"{value:g}",
+                         help="The data's spread is √(mean of the per-column variances).")
     else:
         st.selectbox("Covariance type", vs.COVARIANCE_TYPES_2D, key=STATE.key("cov"),
                      persist_state="session")
+
+
+def _lesson(scenario: str, start: str, k: int, model: EmModel) -> str | None:
+    """The scenario's lesson, with the settings it describes when the page shows others."""
+    if scenario == ANY_DATA:
+        return None
+    preset = COMPARISON_PRESETS[scenario]
+    if (start, k, model) == ("preset", preset.n_components,
+                             EmModel(False, False, preset.covariance_type)):
+        return preset.lesson
+    return (f"This scenario's lesson, for its own start, K = {preset.n_components} and EM with "
+            f"{preset.covariance_type} covariances (the sidebar now shows other settings): "
+            f"{preset.lesson}")
 
 
 def sidebar() -> PairSetup | None:
@@ -191,10 +217,9 @@ def sidebar() -> PairSetup | None:
     k = STATE.k
     with data_box:
         if scenario == ANY_DATA:
-            data, preset_start, lesson = data_picker(STATE, SPEC, k), None, None
+            data, preset_start = data_picker(STATE, SPEC, k), None
         else:
             data, preset_start = scenario_data(scenario)
-            lesson = COMPARISON_PRESETS[scenario].lesson
             st.caption(f"{data.X.shape[0]} points with their true clusters, K = "
                        f"{preset_start.shape[0]}.")
     if data is None:
@@ -203,17 +228,17 @@ def sidebar() -> PairSetup | None:
     centres, start = _centres(data, preset_start, k, STATE.start, STATE.seed)
     if centres is None:
         return None
-    fraction = STATE.sigma
-    sigma = fraction * data_spread(data.X) if STATE.hard else None
+    fixed, fraction = STATE.fixed_sigma, STATE.sigma
+    model = EmModel(STATE.hard, fixed, "spherical" if fixed else STATE.cov)
     defaults = vs.default_settings(SPEC)
     view = CompareView(scenario, ViewSettings(**data_settings(STATE, SPEC)), k, start,
-                       STATE.seed, fraction if STATE.hard else None, STATE.cov)
+                       STATE.seed, fraction if fixed else None, STATE.cov, model.hard)
     return PairSetup(
-        view=view, data=data, centres=centres, start=start, seed=STATE.seed,
-        cov="spherical" if STATE.hard else STATE.cov, reg=defaults.reg, tol=defaults.tol,
-        max_iter=defaults.max_iter, sigma=sigma, sigma_fraction=fraction,
+        view=view, data=data, centres=centres, start=start, seed=STATE.seed, model=model,
+        cov=model.cov, reg=defaults.reg, tol=defaults.tol, max_iter=defaults.max_iter,
+        sigma=fraction * data_spread(data.X) if fixed else None, sigma_fraction=fraction,
         style=figure_style(len(data.X), presentation), show_cells=bool(show_cells),
-        lesson=lesson,
+        lesson=_lesson(scenario, start, k, model),
     )
 
 

@@ -43,9 +43,10 @@ class CompareState(DataState, SteppingState, LinkState):
     k = Field(int, 3)
     start = Field(str, "preset")
     seed = Field(int, 0)
-    # EM's model: a covariance type, or equal weights and a fixed σ²I (σ as a multiple of the
-    # data's spread).
+    # EM's model: soft or hard (classification EM) assignments; a covariance type, or equal
+    # weights and a fixed σ²I (σ as a multiple of the data's spread).
     hard = Field(bool, False)
+    fixed_sigma = Field(bool, False)
     sigma = Field(float, DEFAULT_SIGMA_FRACTION)
     cov = Field(str, "full")
     # Display.

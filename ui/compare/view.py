@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.compare.links import to_query
+from ui.compare.notes import EmModel
 from ui.compare.panels import draw_pair
 from ui.compare.runs import PairRuns
 from ui.compare.sidebar import PairSetup, with_step
@@ -14,18 +15,28 @@ from ui.compare.state import BOTH, EM, KMEANS, STATE
 from ui.kit import links, stepping
 from ui.kit.step_rules import BACK, CONVERGE, E_STEP, ITERATION, M_STEP, RESET
 
-BUTTON_HELP = {
-    BOTH: {
-        E_STEP: "k-means assigns every point to its nearest centre; EM recomputes the "
-                "responsibilities.",
-        M_STEP: "k-means moves each centre to the mean of its points; EM re-estimates the "
-                "components.",
-    },
-    KMEANS: {E_STEP: "Assign every point to its nearest centre (k-means' E-step).",
-             M_STEP: "Move each centre to the mean of its points (k-means' M-step)."},
-    EM: {E_STEP: "Recompute the responsibilities (recolour the points).",
-         M_STEP: "Re-estimate the weights, means and covariances."},
-}
+KMEANS_HELP = {E_STEP: "Assign every point to its nearest centre (k-means' E-step).",
+               M_STEP: "Move each centre to the mean of its points (k-means' M-step)."}
+
+
+def button_help(model: EmModel) -> dict[str, dict[str, str]]:
+    """The E-step and M-step tooltips of each bar, for the EM side on screen."""
+    e_step = "recompute the responsibilities r_ik" + (
+        " and give every point wholly to the largest" if model.hard else "")
+    m_step = ("move each mean μ_k to the r_ik-weighted mean of the points (π_k and σ stay "
+              "fixed)" if model.fixed_sigma else
+              "re-estimate the weights π_k, means μ_k and covariances Σ_k")
+    return {
+        BOTH: {E_STEP: f"k-means assigns every point to its nearest centre; {model.name}: "
+                       f"{e_step}.",
+               M_STEP: f"k-means moves each centre to the mean of its points; {model.name}: "
+                       f"{m_step}."},
+        KMEANS: KMEANS_HELP,
+        EM: {E_STEP: e_step[0].upper() + e_step[1:] + " (recolour the points).",
+             M_STEP: m_step[0].upper() + m_step[1:] + "."},
+    }
+
+
 # The buttons of every bar, with the labels of the UI vocabulary.
 ACTIONS = (E_STEP, M_STEP, ITERATION, CONVERGE, BACK, RESET)
 
@@ -48,6 +59,7 @@ def link_box(setup: PairSetup, positions: dict[str, int]) -> None:
 def main_view(setup: PairSetup, pair: PairRuns) -> None:
     """The stepping bars and everything that follows the two half-steps, as one fragment."""
     tracks = pair.tracks
+    tooltips = button_help(setup.model)
     followed = stepping.follow(STATE, tracks)
     if followed.cut_short:
         asked, last = followed.cut_short
@@ -57,13 +69,14 @@ def main_view(setup: PairSetup, pair: PairRuns) -> None:
     def draw(positions: dict[str, int]) -> None:
         link_box(setup, positions)
         st.markdown("**Both together** (E-step = assign for k-means, M-step = update)")
-        stepping.step_bar(STATE, tracks, positions, bar=BOTH, help=BUTTON_HELP[BOTH])
+        stepping.step_bar(STATE, tracks, positions, bar=BOTH, help=tooltips[BOTH])
         left, right = st.columns(2)
-        for column, name, title in ((left, KMEANS, "k-means alone"), (right, EM, "EM alone")):
+        for column, name, title in ((left, KMEANS, "k-means alone"),
+                                    (right, EM, f"{setup.model.title} alone")):
             with column:
                 st.markdown(f"**{title}**")
                 stepping.step_bar(STATE, (pair.track(name),), positions, bar=name, play=False,
-                                  shortcuts=False, help=BUTTON_HELP[name])
+                                  shortcuts=False, help=tooltips[name])
         draw_pair(setup, pair, positions)
 
     stepping.stepping_view(STATE, tracks, draw)
