@@ -21,8 +21,8 @@ from tests.browser.harness import (
     screenshot,
     wait_for_rerun,
 )
-from ui.kit import view_settings as links
 from ui.figures.click_grid import click_grid
+from ui.kit import view_settings as links
 
 SIDEBAR = '[data-testid="stSidebar"]'
 PICKER = f'{SIDEBAR} [data-testid="stPlotlyChart"]'

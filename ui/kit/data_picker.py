@@ -204,6 +204,8 @@ def _csv_data(state: DataState, n_features: int, n_components: int,
     # The checker's sentences are the app's own words around short quotes from the file.
     for problem in result.problems:
         st.error(untrusted_markdown(problem, max_chars=MESSAGE_CHARS))
+    for warning in result.warnings:
+        st.warning(untrusted_markdown(warning, max_chars=MESSAGE_CHARS))
     for notice in result.notices:
         st.info(untrusted_markdown(notice, max_chars=MESSAGE_CHARS))
     if result.X is None:

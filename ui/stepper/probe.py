@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from gmm_core.mixture import ComponentCollapse, predict_proba
+from gmm_core.mixture import ComponentCollapse, DensityUnderflow, predict_proba
 from ui.figures import figure_style, membership_bar_figure
 from ui.figures.click_grid import clicked_point
+from ui.kit.data_picker import MESSAGE_CHARS
 from ui.kit.display import show_figure
 from ui.kit.escape import untrusted_markdown
 from ui.stepper.page import StepperPage
@@ -48,8 +49,13 @@ def probe(page: StepperPage, setup: Setup, params) -> np.ndarray | None:
     point = np.array(point)
     try:
         probabilities = predict_proba(point.reshape(1, -1), params)[0]
-    except ComponentCollapse:
-        st.warning("A component has collapsed, so membership probabilities are undefined.")
+    except DensityUnderflow as underflow:
+        # Nothing collapsed: every density is 0 in floating point this far from the data.
+        st.warning(untrusted_markdown(underflow.message, max_chars=MESSAGE_CHARS))
+        return point
+    except ComponentCollapse as collapse:
+        st.warning("Membership probabilities are undefined here: "
+                   + untrusted_markdown(collapse.message, max_chars=MESSAGE_CHARS))
         return point
     style = figure_style(len(X), setup.display.presentation)
     show_figure(membership_bar_figure(probabilities, style, title="p(component | probe)"),

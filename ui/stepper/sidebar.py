@@ -13,11 +13,13 @@ from dataclasses import dataclass, replace
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from gmm_core.em_run import reg_covar_warning
 from gmm_core.initialisation import INIT_DESCRIPTIONS
 from ui.figures.two_d import ELLIPSE_COVERAGES, ELLIPSE_SIGMAS, radius_for_coverage
 from ui.kit import links, stepping, user_input
 from ui.kit import view_settings as vs
 from ui.kit.data_picker import (
+    MESSAGE_CHARS,
     LoadedData,
     data_picker,
     data_settings,
@@ -256,6 +258,10 @@ def current_run(page: StepperPage, setup: Setup) -> SharedRun | None:
                    means=settings.means if settings.init == "given-means" else None)
     run = run_store().em_run(setup.data.X, spec)
     if run.error:
-        st.error(f"EM cannot start with these settings: {untrusted_markdown(run.error)}")
+        st.error("EM cannot start with these settings: "
+                 + untrusted_markdown(run.error, max_chars=MESSAGE_CHARS))
         return None
+    dubious = reg_covar_warning(setup.data.X, settings.reg, setup.data.feature_names)
+    if dubious:
+        st.warning(untrusted_markdown(dubious, max_chars=MESSAGE_CHARS))
     return run
