@@ -27,6 +27,7 @@ from ui.exports.view import (
     covariance_words,
     drawn_points,
     half_step_title,
+    link_text,
     shown_responsibilities,
     status_sentence,
 )
@@ -300,7 +301,7 @@ def run_html(view: ExportView) -> str:
                              default_height=f"{figure['layout'].get('height', 800)}px",
                              validate=False, div_id=DIV_ID)
     footer = (f"Saved from the app \"See EM\" (version {view.version}): the link of this view "
-              f"is ?{'&'.join(f'{key}={value}' for key, value in view.query.items())}. "
+              f"is {link_text(view)} (after the page's address). "
               "This file works offline: plotly.js is inside it.")
     return _PAGE.format(title=html.escape(title), paragraphs="\n".join(escaped),
                         figure=figure_div, footer=html.escape(footer))

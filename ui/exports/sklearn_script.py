@@ -12,10 +12,9 @@ log-likelihood from ``lower_bound_``, which scikit-learn computes *before* its l
 from __future__ import annotations
 
 import math
-from urllib.parse import urlencode
 
 from ui.exports.code import comment, data_source, gaussian_mixture_code, start_code
-from ui.exports.view import KIND_NAMES, ExportView
+from ui.exports.view import KIND_NAMES, ExportView, link_text
 
 # What the script prints, one line per component then the log-likelihood; tests read it back.
 COMPONENT_LINE = "component {k}: π_{k} = {weight}, μ_{k} = ({mean})"
@@ -27,11 +26,6 @@ def view_summary(view: ExportView) -> str:
     entry = view.entry
     iterations = f"{entry.iteration} EM iteration{'s' if entry.iteration != 1 else ''}"
     return f"Half-step {view.index} ({KIND_NAMES[entry.kind]}, after {iterations})"
-
-
-def link_text(view: ExportView) -> str:
-    """The view's deep-link query (percent-encoded: no newline can break a comment)."""
-    return "?" + urlencode(dict(view.query), safe=",;")
 
 
 def _parameters_code(view: ExportView) -> str:

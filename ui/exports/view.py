@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import numpy as np
 
@@ -143,6 +144,12 @@ def shown_responsibilities(history: Sequence[HalfStep], index: int, X) -> np.nda
             # An E-step does not change the parameters: its entry holds those it evaluated.
             return e_step(X, history[position].params)[0]
     return None
+
+
+def link_text(view: ExportView) -> str:
+    """The view's deep-link query, "?dataset=...&k=3&...", percent-encoded as in the address
+    bar (so no newline or quote from a value can break the text it is put into)."""
+    return "?" + urlencode(dict(view.query), safe=",;")
 
 
 def drawn_points(n_samples: int, n_drawn: int) -> np.ndarray:
