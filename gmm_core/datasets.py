@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import operator
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from sklearn import datasets as sklearn_datasets
+
+from gmm_core.mixture import data_scale_problem
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 
@@ -42,7 +45,9 @@ class Dataset:
     X: (N, D) float64, C-contiguous. labels: (N,) int true component/class of each point, or
     None when unknown. feature_names: D names. notices: sentences to show the user (rows dropped,
     ...). label_names: a name per label value (e.g. penguin species), empty when labels are
-    plain component numbers.
+    plain component numbers. warnings: sentences to show prominently (e.g. most rows of an
+    uploaded file were dropped). Names, notices and warnings of uploaded files hold the file's
+    text raw: escape them for display (ui.kit.escape).
     """
 
     X: np.ndarray
@@ -51,6 +56,7 @@ class Dataset:
     feature_names: tuple[str, ...]
     notices: tuple[str, ...] = ()
     label_names: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     def __post_init__(self):
         X = np.ascontiguousarray(self.X, dtype=np.float64)
@@ -68,6 +74,7 @@ class Dataset:
                 f"{X.shape[1]} columns need {X.shape[1]} feature names; got {len(self.feature_names)}"
             )
         object.__setattr__(self, "notices", tuple(self.notices))
+        object.__setattr__(self, "warnings", tuple(self.warnings))
         object.__setattr__(self, "label_names", tuple(str(name) for name in self.label_names))
 
     @property
@@ -512,6 +519,55 @@ _SEPARATOR_NAMES = {
     _WHITESPACE: "spaces",
 }
 _DECIMAL_COMMA_VALUE = re.compile(r"^[+-]?\d+,\d+$")
+# More than this fraction of the data rows dropped: the rest may be a biased sample, and the
+# notice becomes a warning.
+DROPPED_ROWS_WARNING_FRACTION = 0.2
+
+# What a number pasted from a PDF, a word processor or a spreadsheet in another locale may
+# hold instead of ASCII: minus look-alikes, invisible format characters.
+MINUS_LOOKALIKES = "\u2212\u2010\u2011\u2012\u2013\u2014\ufe63\uff0d\u2796\u02d7"
+_TYPOGRAPHIC = str.maketrans({
+    **dict.fromkeys(MINUS_LOOKALIKES, "-"),
+    **dict.fromkeys("\u00ad\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d"
+                    "\u202e\u2060\u2066\u2067\u2068\u2069\ufeff"),
+    "\u066b": ".",  # Arabic decimal separator
+})
+_GROUPED_DIGITS = re.compile(r"[+-]?\d{1,3}(?: \d{3})+(?:[.,]\d*)?(?:[eE][+-]?\d+)?")
+
+
+def _plain_character(char: str) -> str:
+    """One non-ASCII character of a number as ASCII where that is unambiguous."""
+    category = unicodedata.category(char)
+    name = unicodedata.name(char, "")
+    if category in ("No", "Nl") or "SUPERSCRIPT" in name or "SUBSCRIPT" in name:
+        return char  # ², ④, ½, Ⅳ: not digits one types numbers with; left for the caller
+    if category == "Cf":
+        return ""
+    if char.isdecimal():
+        return str(unicodedata.decimal(char))  # a digit of any script
+    return unicodedata.normalize("NFKC", char).translate(_TYPOGRAPHIC)
+
+
+def plain_number_text(text: str) -> str:
+    """The typographic characters of a typed or pasted number in ASCII; the rest unchanged.
+
+    Minus look-alikes (U+2212 minus, dashes, full-width hyphen-minus) become "-", decimal
+    digits of any script and full-width forms (NFKC) become ASCII, invisible format
+    characters (zero-width spaces, bidi marks, soft hyphens) are removed, and every run of
+    Unicode whitespace (no-break, thin, narrow spaces) becomes one space, trimmed. Superscripts,
+    circled digits and fractions are left as they are, so that a number containing them is
+    still refused (``int("²")`` fails). Commas and spaces keep their meaning for the caller.
+    """
+    text = text.translate(_TYPOGRAPHIC)
+    if not text.isascii():
+        text = "".join(char if char.isascii() else _plain_character(char) for char in text)
+    return " ".join(text.split())
+
+
+def _plain_cell(text: str) -> str:
+    """A CSV cell's number as pandas reads it: plain_number_text, then 1 000 000 -> 1000000."""
+    plain = plain_number_text(text)
+    return plain.replace(" ", "") if _GROUPED_DIGITS.fullmatch(plain) else plain
 _MAX_ABS_VALUE = 1e100  # squares and sums of squares must stay finite in the M-step
 
 
@@ -524,6 +580,12 @@ class CsvResult:
     changed on the way (rows dropped, columns ignored, ...). column_names: every numeric column
     of the file, for a column picker. feature_names: the D columns of X. needs_column_choice:
     the user must pick columns (pass them back as ``columns=``) before X can be built.
+    warnings: what the user must not miss although X is usable (more than
+    DROPPED_ROWS_WARNING_FRACTION of the rows dropped): show them as warnings, not as notes.
+
+    Every text here may quote the file's column names and cells raw (shortened to 40
+    characters, unprintable characters as "?"): escape it for display, e.g. with
+    ``ui.kit.escape.untrusted_markdown(text, max_chars=1000)``.
     """
 
     X: np.ndarray | None
@@ -532,12 +594,14 @@ class CsvResult:
     column_names: tuple[str, ...] = ()
     feature_names: tuple[str, ...] = ()
     needs_column_choice: bool = False
+    warnings: tuple[str, ...] = ()
 
     def to_dataset(self, name: str = "Uploaded CSV") -> Dataset | None:
         """The clean data as a Dataset without labels, or None when there are problems."""
         if self.X is None:
             return None
-        return Dataset(self.X, None, name, self.feature_names, self.notices)
+        return Dataset(self.X, None, name, self.feature_names, self.notices,
+                       warnings=self.warnings)
 
 
 class _CsvProblem(Exception):
@@ -553,6 +617,7 @@ class _CsvReport:
     """What is known about the file so far, kept when a later check fails."""
 
     notices: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     column_names: tuple[str, ...] = ()
 
 
@@ -592,6 +657,7 @@ def validate_csv(
             notices=tuple(report.notices),
             column_names=report.column_names,
             needs_column_choice=problem.needs_column_choice,
+            warnings=tuple(report.warnings),
         )
     except Exception as error:  # a safety net: no upload may crash a page in front of a class
         return CsvResult(
@@ -601,6 +667,7 @@ def validate_csv(
                 "plain-text CSV file with a header row and one row of numbers per data point.",
             ),
             notices=tuple(report.notices),
+            warnings=tuple(report.warnings),
         )
 
 
@@ -610,19 +677,22 @@ def _read_csv(raw, n_components, min_columns, max_columns, columns, report) -> C
     names, data = _split_header(cells, separator, report.notices)
     if len(data) > MAX_ROWS:
         raise _CsvProblem(_too_many_rows(len(data)))
-    numeric = _numeric_columns(names, data, separator, report.notices)
+    numeric, text_cells = _numeric_columns(names, data, separator, report.notices)
     report.column_names = tuple(numeric)
     chosen = _choose_columns(columns, report.column_names, min_columns, max_columns)
-    X = _drop_incomplete_rows(np.column_stack([numeric[name] for name in chosen]), report.notices)
+    X = _drop_incomplete_rows(np.column_stack([numeric[name] for name in chosen]),
+                              np.column_stack([text_cells[name] for name in chosen]), report)
     _check_row_count(len(X), n_components)
     problems = _unusable_columns(X, chosen)
     if problems:
-        return CsvResult(None, tuple(problems), tuple(report.notices), report.column_names)
+        return CsvResult(None, tuple(problems), tuple(report.notices), report.column_names,
+                         warnings=tuple(report.warnings))
     return CsvResult(
         X=np.ascontiguousarray(X, dtype=np.float64),
         notices=tuple(report.notices),
         column_names=report.column_names,
         feature_names=chosen,
+        warnings=tuple(report.warnings),
     )
 
 
@@ -787,13 +857,27 @@ def _parser_problem(message: str, separator: str) -> str:
 def _parse_numbers(cells: np.ndarray, allow_decimal_comma: bool):
     """Numbers from strings (n,): values (n,) with NaN for missing, and a mask (n,) of text.
 
-    Empty cells and tokens such as NA or null count as missing, not as text. Returns
-    (values, is_text, read_decimal_commas).
+    Empty cells and tokens such as NA or null count as missing, not as text. Cells pandas
+    cannot read are read again through :func:`plain_number_text` (Unicode minus, no-break
+    and thin spaces, full-width digits, ...). Returns (values, is_text, read_decimal_commas,
+    typographic): typographic is a mask (n,) of the cells read only after that clean-up.
     """
     series = pd.Series(cells, dtype=object)
     values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    missing = np.zeros(len(values), dtype=bool)
+    changed = np.zeros(len(values), dtype=bool)
     unparsed = np.isnan(values)
+    if unparsed.any():
+        plain = series[unparsed].map(_plain_cell)
+        changed[unparsed] = (plain != series[unparsed]).to_numpy()
+        series = series.copy()
+        series[unparsed] = plain
+        converted = pd.to_numeric(plain, errors="coerce").to_numpy(
+            dtype=np.float64, na_value=np.nan)
+        rescued = np.flatnonzero(unparsed)[~np.isnan(converted)]
+        values = values.copy()  # pandas may hand out a read-only view
+        values[rescued] = converted[~np.isnan(converted)]
+        unparsed = np.isnan(values)
+    missing = np.zeros(len(values), dtype=bool)
     missing[unparsed] = series[unparsed].str.lower().isin(_MISSING_TOKENS).to_numpy()
     is_text = unparsed & ~missing
     if allow_decimal_comma and is_text.any():
@@ -803,13 +887,13 @@ def _parse_numbers(cells: np.ndarray, allow_decimal_comma: bool):
         )
         converted_text = np.isnan(converted) & ~missing
         if converted_text.sum() < is_text.sum():
-            return converted, converted_text, True
-    return values, is_text, False
+            return converted, converted_text, True, changed & ~np.isnan(converted)
+    return values, is_text, False, changed & ~np.isnan(values)
 
 
 def _split_header(cells: np.ndarray, separator: str, notices: list[str]):
     """Column names (C,) and data rows (R, C); a first row of numbers is data."""
-    _, first_row_text, _ = _parse_numbers(cells[0], allow_decimal_comma=separator != ",")
+    _, first_row_text, _, _ = _parse_numbers(cells[0], allow_decimal_comma=separator != ",")
     if not first_row_text.any():
         names = tuple(f"column {index + 1}" for index in range(cells.shape[1]))
         notices.append(
@@ -844,7 +928,7 @@ def _split_header(cells: np.ndarray, separator: str, notices: list[str]):
 
 def _is_row_counter(cells: np.ndarray) -> bool:
     """Whether the strings (R,) are 0, 1, 2, ... or 1, 2, 3, ..."""
-    values, _, _ = _parse_numbers(cells, allow_decimal_comma=False)
+    values, _, _, _ = _parse_numbers(cells, allow_decimal_comma=False)
     counter = np.arange(len(values))
     return bool(np.array_equal(values, counter) or np.array_equal(values, counter + 1))
 
@@ -861,17 +945,23 @@ def _check_unique(names: tuple[str, ...]) -> None:
 
 
 def _numeric_columns(names, data: np.ndarray, separator: str, notices: list[str]):
-    """{name: values (R,)} for the numeric columns; text cells in them become NaN."""
+    """({name: values (R,)}, {name: text mask (R,)}) for the numeric columns.
+
+    Text cells in a numeric column become NaN in its values and True in its mask.
+    """
     numeric: dict[str, np.ndarray] = {}
+    text_cells: dict[str, np.ndarray] = {}
     text_columns: list[tuple[str, str]] = []  # (name, an example of its text)
     ignored: list[str] = []
     allow_decimal_comma = separator != ","
     for index, name in enumerate(names):
         cells = data[:, index]
         # A text column is recognised on its first rows: parsing 200,000 words costs seconds.
-        values, is_text, read_decimal_commas = _parse_numbers(cells[:1000], allow_decimal_comma)
+        values, is_text, read_decimal_commas, typographic = _parse_numbers(
+            cells[:1000], allow_decimal_comma)
         if len(cells) > 1000 and not _is_text_column(values, is_text):
-            values, is_text, read_decimal_commas = _parse_numbers(cells, allow_decimal_comma)
+            values, is_text, read_decimal_commas, typographic = _parse_numbers(
+                cells, allow_decimal_comma)
         n_text = np.count_nonzero(is_text)
         if n_text == 0 and np.isnan(values).all():
             ignored.append(f"Column {_quote(name)} is empty and was ignored.")
@@ -897,11 +987,23 @@ def _numeric_columns(names, data: np.ndarray, separator: str, notices: list[str]
                 f"Column {_quote(name)} uses decimal commas; they were read as decimal points "
                 "(1,5 = 1.5)."
             )
+        n_typographic = np.count_nonzero(typographic)
+        if n_typographic:
+            row = int(np.argmax(typographic))
+            notices.append(
+                f"Column {_quote(name)} has {n_typographic} "
+                f"{_plural(n_typographic, 'number')} written with typographic characters (a "
+                "Unicode minus sign, no-break or thin spaces, full-width digits, ...); "
+                + ("it was read as a number" if n_typographic == 1
+                   else "they were read as numbers")
+                + f" (e.g. {_quote(cells[row])} on data row {row + 1} as {values[row]:g})."
+            )
         numeric[name] = values
+        text_cells[name] = is_text
     if not numeric:
         raise _CsvProblem(_no_numeric_column(text_columns, separator))
     notices.extend(ignored)
-    return numeric
+    return numeric, text_cells
 
 
 def _is_text_column(values: np.ndarray, is_text: np.ndarray) -> bool:
@@ -969,15 +1071,39 @@ def _choose_columns(columns, available: tuple[str, ...], min_columns: int, max_c
     return chosen
 
 
-def _drop_incomplete_rows(X: np.ndarray, notices: list[str]) -> np.ndarray:
-    """X (N, D) without the rows holding NaN or infinity; the count goes into the notices."""
-    complete = np.isfinite(X).all(axis=1)
-    n_dropped = len(X) - np.count_nonzero(complete)
-    if n_dropped:
-        notices.append(
-            f"{n_dropped} {_plural(n_dropped, 'row')} with a missing, non-numeric or infinite "
-            f"value {'was' if n_dropped == 1 else 'were'} dropped ({len(X)} -> {len(X) - n_dropped})."
+def _drop_incomplete_rows(X: np.ndarray, is_text: np.ndarray, report: _CsvReport) -> np.ndarray:
+    """X (N, D) without the rows holding NaN or infinity; how many and why go into the report.
+
+    is_text: (N, D), the cells that held text rather than a number. When more than
+    DROPPED_ROWS_WARNING_FRACTION of the rows are dropped, the sentence is a warning.
+    """
+    finite = np.isfinite(X)
+    complete = finite.all(axis=1)
+    n_rows = len(X)
+    n_dropped = n_rows - np.count_nonzero(complete)
+    if not n_dropped:
+        return X
+    with_text = is_text.any(axis=1)
+    infinite = np.isinf(X).any(axis=1) & ~with_text
+    missing = ~complete & ~with_text & ~infinite
+    reasons = [f"{count} with {what}" for count, what in (
+        (np.count_nonzero(missing), "a missing value"),
+        (np.count_nonzero(with_text), "a value that is not a number"),
+        (np.count_nonzero(infinite), "an infinite value"),
+    ) if count]
+    sentence = (
+        f"{n_dropped} of {n_rows} {_plural(n_rows, 'row')} "
+        f"{'was' if n_dropped == 1 else 'were'} dropped ({n_rows} -> {n_rows - n_dropped}): "
+        + _name_list(reasons, quote=False) + "."
+    )
+    if n_dropped > DROPPED_ROWS_WARNING_FRACTION * n_rows:
+        report.warnings.append(
+            f"{sentence} That is {n_dropped / n_rows:.0%} of the file: the rows left may not "
+            "represent your data (a biased sample). Check the values named in the notes "
+            "below, fix them in the file and upload it again."
         )
+    else:
+        report.notices.append(sentence)
     return X[complete]
 
 
@@ -1010,6 +1136,8 @@ def _unusable_columns(X: np.ndarray, names: tuple[str, ...]) -> list[str]:
                 f"Column {_quote(name)} has values as large as {np.abs(column).max():.3g}, too "
                 "large to compute with. Rescale it (for example change its unit)."
             )
+        elif problem := data_scale_problem(column, f"Column {_quote(name)}"):
+            problems.append(problem)  # e.g. denormal values: their variance underflows
     return problems
 
 
@@ -1017,7 +1145,8 @@ def _quote(value, limit: int = 40) -> str:
     text = str(value)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    text = "".join(char if char.isprintable() else "?" for char in text)
+    text = "".join(char if char.isprintable() else " " if char.isspace() else "?"
+                   for char in text)
     return f"'{text}'"
 
 

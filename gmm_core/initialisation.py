@@ -14,7 +14,16 @@ from __future__ import annotations
 import numpy as np
 
 from gmm_core import kmeans
-from gmm_core.mixture import MixtureParams, as_data, m_step
+from gmm_core.mixture import (
+    ComponentCollapse,
+    DensityUnderflow,
+    MixtureParams,
+    as_data,
+    e_step,
+    m_step,
+    mahalanobis_distances,
+    weighted_log_densities,
+)
 
 INIT_METHODS = ("random-responsibilities", "random-points", "k-means++", "k-means", "given-means")
 
@@ -57,11 +66,54 @@ def params_from_means(X, means, covariance_type: str, reg_covar: float = 1e-6) -
     if not np.all(np.isfinite(means)):
         raise ValueError("initial means must be finite numbers")
     n_components = means.shape[0]
-    return MixtureParams(
+    params = MixtureParams(
         np.full(n_components, 1.0 / n_components),
         means,
         data_covariances(X, n_components, covariance_type, reg_covar),
         covariance_type,
+    )
+    check_start_reaches_data(X, params)
+    return params
+
+
+def check_start_reaches_data(X, params: MixtureParams) -> None:
+    """Raise ValueError when some point of X (N, D) has density 0 under every starting component.
+
+    That happens only when the means are absurdly far from the data (e.g. at +-1e300): the
+    squared distances overflow, no responsibility can be computed, and EM cannot take a step.
+    Means so far that the total log-likelihood is below -1.8e308 are refused the same way.
+    A singular covariance is not checked here: EMRun reports that as a singular start.
+    """
+    try:
+        _, log_likelihood = e_step(X, params)
+    except ComponentCollapse:
+        return
+    except DensityUnderflow as error:
+        raise ValueError(far_start_message(X, params, error.point)) from None
+    if log_likelihood == -np.inf:  # each point's log-density is finite, their sum is not
+        worst = int(np.argmin(weighted_log_densities(X, params).max(axis=1)))
+        raise ValueError(far_start_message(X, params, worst))
+
+
+def far_start_message(X, params: MixtureParams, point: int) -> str:
+    """Why a start whose components are all too far from data point ``point`` cannot be used."""
+    X = as_data(X)
+    distances = mahalanobis_distances(X[point], params)
+    nearest = int(np.argmin(distances))
+    distance = float(distances[nearest])
+    how_far = (f"about {distance:.2g} standard deviations" if np.isfinite(distance)
+               else "more than 1e308 standard deviations")
+    where = ", ".join(f"{value:.3g}" for value in X[point])
+    mean = ", ".join(f"{value:.3g}" for value in params.means[nearest])
+    spans = "; ".join(f"column {d + 1} from {low:.3g} to {high:.3g}"
+                      for d, (low, high) in enumerate(zip(X.min(axis=0), X.max(axis=0),
+                                                          strict=True)))
+    return (
+        f"The starting means are too far from the data: data point {point}, x = ({where}), "
+        f"is {how_far} from the nearest starting component ({nearest + 1}, mean ({mean})), "
+        "so its density is 0 under every component in floating point and EM cannot compute "
+        f"a single responsibility. Place the means among the data ({spans}) or choose "
+        "another initialisation."
     )
 
 

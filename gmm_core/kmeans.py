@@ -23,9 +23,11 @@ def squared_distances(X, centers) -> np.ndarray:
     X = np.asarray(X, dtype=np.float64)
     centers = np.asarray(centers, dtype=np.float64)
     distances = np.empty((X.shape[0], centers.shape[0]))
-    for k, center in enumerate(centers):
-        diff = X - center
-        distances[:, k] = np.einsum("nd,nd->n", diff, diff)
+    # A centre placed absurdly far away (1e200) is at squared distance inf, as floats say.
+    with np.errstate(over="ignore"):
+        for k, center in enumerate(centers):
+            diff = X - center
+            distances[:, k] = np.einsum("nd,nd->n", diff, diff)
     return distances
 
 
@@ -59,7 +61,8 @@ def inertia(X, centers, labels) -> float:
     """Sum of squared distances from each point to its assigned centre (the k-means objective)."""
     X = np.asarray(X, dtype=np.float64)
     diff = X - np.asarray(centers, dtype=np.float64)[labels]
-    return float(np.einsum("nd,nd->", diff, diff))
+    with np.errstate(over="ignore"):
+        return float(np.einsum("nd,nd->", diff, diff))
 
 
 def init_centers(X, n_clusters: int, method: str = "k-means++", seed: int = 0) -> np.ndarray:
@@ -121,6 +124,8 @@ class KMeansRun:
             centers = centers.reshape(-1, 1)
         if centers.ndim != 2 or centers.shape[1] != self._X.shape[1]:
             raise ValueError(f"centres must have shape (K, {self._X.shape[1]}), got {centers.shape}")
+        if not np.all(np.isfinite(centers)):
+            raise ValueError("the starting centres must be finite numbers")
         self.max_iter = int(max_iter)
         self._history = [KMeansHalfStep("start", 0, centers, None)]
         self._labels_cache: tuple[int, np.ndarray] | None = None

@@ -40,6 +40,23 @@ class ComponentCollapse(ValueError):
         self.message = message
 
 
+class DensityUnderflow(ValueError):
+    """A point is so far from every component that all its densities are 0 in floating point.
+
+    Nothing has collapsed: the squared distance (x - mu_k)^T Sigma_k^{-1} (x - mu_k) overflows
+    for every k, so log N(x | mu_k, Sigma_k) is -inf for every k, and p(k | x) is 0/0.
+    Attributes: ``point`` (index i of the row of X), ``distance`` (the Mahalanobis distance
+    to the nearest component, in its standard deviations; inf when even that overflows; nan
+    when unknown) and ``message`` (an explanation for a student).
+    """
+
+    def __init__(self, point: int, distance: float, message: str):
+        super().__init__(message)
+        self.point = point
+        self.distance = distance
+        self.message = message
+
+
 def _readonly(array) -> np.ndarray:
     array = np.array(array, dtype=np.float64, copy=True)
     array.flags.writeable = False
@@ -81,6 +98,10 @@ class MixtureParams:
                 f"{self.covariance_type} covariances must have shape {expected}, "
                 f"got {covariances.shape}"
             )
+        for name, values in (("weights", weights), ("means", means),
+                             ("covariances", covariances)):
+            if not np.all(np.isfinite(values)):
+                raise ValueError(f"the mixture's {name} must be finite numbers; got {values}")
         object.__setattr__(self, "weights", weights)
         object.__setattr__(self, "means", means)
         object.__setattr__(self, "covariances", covariances)
@@ -114,8 +135,19 @@ def _covariance_shape(covariance_type: str, n_components: int, n_features: int) 
     }[covariance_type]
 
 
+# Data EM can compute with: squares of |x| <= 1e150, summed over 200,000 points, stay far
+# below the float maximum (1.8e308); differences of at least 1e-150 keep squares above the
+# smallest normal float (2.2e-308), so variances keep their precision.
+MAX_ABS_DATA = 1e150
+MIN_DATA_SPREAD = 1e-150
+
+
 def as_data(X) -> np.ndarray:
-    """X as a C-contiguous float64 array of shape (N, D); a 1-D input becomes (N, 1)."""
+    """X as a C-contiguous float64 array of shape (N, D); a 1-D input becomes (N, 1).
+
+    Raises ValueError for an empty array, NaN or infinite values, and columns EM cannot compute
+    with (see :func:`data_scale_problem`).
+    """
     X = np.ascontiguousarray(X, dtype=np.float64)
     if X.ndim == 1:
         X = X.reshape(-1, 1)
@@ -123,7 +155,33 @@ def as_data(X) -> np.ndarray:
         raise ValueError(f"data must be a non-empty array of shape (N, D), got shape {X.shape}")
     if not np.all(np.isfinite(X)):
         raise ValueError("data contains NaN or infinite values; drop or fix those rows first")
+    for d in range(X.shape[1]):
+        problem = data_scale_problem(X[:, d], f"Column {d + 1} of the data")
+        if problem:
+            raise ValueError(problem)
     return X
+
+
+def data_scale_problem(column: np.ndarray, name: str) -> str | None:
+    """Why EM cannot compute with this column (N,) of finite values, or None.
+
+    Values beyond ±MAX_ABS_DATA: their squares overflow. Values that differ, but by less than
+    MIN_DATA_SPREAD: their squared differences underflow, so the variance is 0 or denormal. A
+    constant column is not a problem here (with reg_covar > 0 EM runs; with reg_covar = 0 the
+    start is reported as singular). ``name`` starts the sentence, e.g. "Column 'x'".
+    """
+    largest = float(np.max(np.abs(column)))
+    if largest > MAX_ABS_DATA:
+        return (f"{name} has values as large as {largest:.3g}: their squares overflow "
+                "floating point (beyond 1.8e308), so no variance can be computed. Rescale it "
+                f"(for example change its unit) so that every value is below {MAX_ABS_DATA:g}.")
+    spread = float(np.max(column) - np.min(column))
+    if 0.0 < spread < MIN_DATA_SPREAD:
+        return (f"{name} varies by only {spread:.3g}: squares of such small differences "
+                "underflow to 0 in floating point (below 1e-300), so its variance cannot be "
+                "computed. Rescale it (multiply it by a large power of ten, for example change "
+                "its unit).")
+    return None
 
 
 # --- Gaussian log-densities: one small function per covariance type ------------------------
@@ -180,7 +238,10 @@ def _whitened_sq_norm_diag(diffs: np.ndarray, variances: np.ndarray):
     for k, row in enumerate(variances):
         if np.any(row <= 0.0):
             raise ComponentCollapse(k, _singular_message(k))
-    sq_norms = np.einsum("knd,knd,kd->kn", diffs, diffs, 1.0 / variances)
+    # Divided by the standard deviations, not multiplied by 1 / variance: a tiny variance
+    # (1e-320) has a finite square root, and 0 / sigma stays 0 where 0 * inf would be nan.
+    whitened = diffs / np.sqrt(variances)[:, None, :]
+    sq_norms = np.einsum("knd,knd->kn", whitened, whitened)
     return sq_norms, np.log(variances).sum(axis=1)
 
 
@@ -219,7 +280,13 @@ def weighted_log_densities(X, params: MixtureParams) -> np.ndarray:
             f"data has {X.shape[1]} feature(s) but the mixture has {params.n_features}"
         )
     diffs = _differences(X, params.means)
-    sq_norms, log_dets = _WHITENED_SQ_NORM[params.covariance_type](diffs, params.covariances)
+    # A point astronomically far from a component (in its standard deviations) overflows its
+    # squared distance to inf, or to nan where whitening meets inf - inf: either way its
+    # density under that component is 0 in floating point, a log-density of -inf.
+    with np.errstate(over="ignore", invalid="ignore"):
+        sq_norms, log_dets = _WHITENED_SQ_NORM[params.covariance_type](
+            diffs, params.covariances)
+    sq_norms[np.isnan(sq_norms)] = np.inf
     n_features = params.n_features
     with np.errstate(divide="ignore"):
         log_weights = np.log(params.weights)
@@ -236,10 +303,10 @@ def normalise_log_densities(weighted: np.ndarray):
     row_max = weighted.max(axis=1)
     if not np.all(np.isfinite(row_max)):
         bad = int(np.flatnonzero(~np.isfinite(row_max))[0])
-        raise ComponentCollapse(
-            -1,
-            f"Point {bad + 1} has zero density under every component (all its log-densities "
-            "are -inf or nan); the mixture cannot explain it. Reset with reg_covar > 0.",
+        raise DensityUnderflow(
+            bad, math.nan,
+            f"Point {bad} has density 0 under every component in floating point (all its "
+            "log-densities are -inf): it is too far from every component.",
         )
     scaled = np.exp(weighted - row_max[:, None])
     totals = scaled.sum(axis=1)
@@ -251,10 +318,16 @@ def e_step(X, params: MixtureParams):
     """The E-step: responsibilities r_ik = p(z_i = k | x_i) and the total log-likelihood.
 
     X: (N, D). Returns (responsibilities (N, K) with rows summing to 1, log-likelihood float:
-    sum_i log sum_k pi_k N(x_i | mu_k, Sigma_k)). Raises ComponentCollapse on a singular covariance.
+    sum_i log sum_k pi_k N(x_i | mu_k, Sigma_k)). Raises ComponentCollapse on a singular
+    covariance and DensityUnderflow for a point too far from every component.
     """
-    responsibilities, log_norms = normalise_log_densities(weighted_log_densities(X, params))
-    return responsibilities, float(log_norms.sum())
+    weighted = weighted_log_densities(X, params)
+    try:
+        responsibilities, log_norms = normalise_log_densities(weighted)
+    except DensityUnderflow as error:
+        raise density_underflow(X, params, error.point) from None
+    with np.errstate(over="ignore"):  # a sum beyond -1.8e308 is -inf, honestly
+        return responsibilities, float(log_norms.sum())
 
 
 def log_likelihood(X, params: MixtureParams) -> float:
@@ -263,8 +336,64 @@ def log_likelihood(X, params: MixtureParams) -> float:
 
 
 def predict_proba(X, params: MixtureParams) -> np.ndarray:
-    """Membership probabilities p(z = k | x) of (new) points X (N, D): (N, K)."""
+    """Membership probabilities p(z = k | x) of (new) points X (N, D): (N, K).
+
+    Raises DensityUnderflow when a point is so far from every component that all its
+    densities are 0 in floating point (e.g. x = 1e160 for data near 0), ComponentCollapse
+    when a covariance is singular.
+    """
     return e_step(X, params)[0]
+
+
+def mahalanobis_distances(point: np.ndarray, params: MixtureParams) -> np.ndarray:
+    """Distance of one point (D,) to every component in its standard deviations: (K,).
+
+    sqrt((x - mu_k)^T Sigma_k^{-1} (x - mu_k)), computed with the difference scaled first, so
+    that it is finite even where its square overflows; inf where even the distance overflows.
+    A singular covariance raises ComponentCollapse.
+    """
+    point = np.asarray(point, dtype=np.float64).reshape(-1)
+    covariances = full_covariances(params)
+    distances = np.empty(params.n_components)
+    with np.errstate(all="ignore"):
+        for k, (mean, covariance) in enumerate(zip(params.means, covariances, strict=True)):
+            diff = point - mean
+            scale = float(np.max(np.abs(diff)))
+            if scale == 0.0:
+                distances[k] = 0.0
+                continue
+            if not math.isfinite(scale):
+                distances[k] = math.inf
+                continue
+            chol = _cholesky_or_collapse(covariance, k)
+            whitened = linalg.solve_triangular(chol, diff / scale, lower=True,
+                                               check_finite=False)
+            distances[k] = float(np.sqrt(np.sum(whitened * whitened))) * scale
+    distances[~np.isfinite(distances)] = math.inf
+    return distances
+
+
+def density_underflow(X, params: MixtureParams, point: int) -> DensityUnderflow:
+    """The DensityUnderflow for row ``point`` of X (N, D), with a message saying how far it is."""
+    X = np.asarray(X, dtype=np.float64).reshape(-1, params.n_features)
+    x = X[point]
+    distances = mahalanobis_distances(x, params)
+    nearest = int(np.argmin(distances))
+    distance = float(distances[nearest])
+    where = ", ".join(f"{value:.3g}" for value in x)
+    where = f"({where})" if len(x) > 1 else where
+    how_far = (f"about {distance:.2g} standard deviations" if math.isfinite(distance)
+               else "more than 1e308 standard deviations")
+    point_name = "the point" if len(X) == 1 else f"point {point}"
+    message = (
+        f"Every component's density underflows to 0 this far from the data: {point_name} "
+        f"x = {where} is {how_far} from the nearest component ({nearest + 1}). Its "
+        "log-density there, −½ × distance², is below the most negative floating-point number "
+        "(about −1.8e308), so p(component | x) would be 0/0. Nothing has collapsed. Move the "
+        "point closer to the data (the limit is about 1.9e154 standard deviations from a "
+        "component)."
+    )
+    return DensityUnderflow(point, distance, message)
 
 
 # --- M-step: one small covariance estimator per type, all centred -------------------------

@@ -111,8 +111,10 @@ def test_fewer_rows_than_components():
 def test_rows_left_after_dropping_must_still_cover_the_components():
     result = read(b"x,y\n1,2\n3,\n5,NA\n", n_components=2)
     assert only_problem(result).startswith("Only 1 usable row for 2 components")
-    assert result.notices == (
-        "2 rows with a missing, non-numeric or infinite value were dropped (3 -> 1).",
+    # Two of three rows dropped: more than a fifth, so a warning rather than a note.
+    assert result.notices == ()
+    assert result.warnings[0].startswith(
+        "2 of 3 rows were dropped (3 -> 1): 2 with a missing value. That is 67% of the file"
     )
 
 
@@ -157,8 +159,10 @@ def test_missing_and_infinite_rows_are_dropped_and_counted():
     result = read(raw)
     np.testing.assert_array_equal(result.X, [[1, 2], [5, 7], [8, 9]])
     assert result.problems == ()
-    assert result.notices == (
-        "4 rows with a missing, non-numeric or infinite value were dropped (7 -> 3).",
+    assert result.notices == ()
+    assert result.warnings[0].startswith(
+        "4 of 7 rows were dropped (7 -> 3): 2 with a missing value and 2 with an infinite "
+        "value. That is 57% of the file: the rows left may not represent your data"
     )
 
 

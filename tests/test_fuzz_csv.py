@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from gmm_core.datasets import CsvResult, validate_csv
+from gmm_core.mixture import MIN_DATA_SPREAD
 
 SAFETY_NET = "could not be read ("  # the catch-all message for an unexpected exception
 # Every problem tells the student what to do next (imperatives the validator uses).
@@ -80,8 +81,9 @@ def clean_tables(draw):
                           unique_by=lambda name: name.strip().lower()))
     table = np.array(draw(st.lists(st.lists(_values, min_size=n_columns, max_size=n_columns),
                                    min_size=n_rows, max_size=n_rows)))
-    # A constant column is refused on purpose (zero variance); keep these tables clean.
-    assume(all(np.ptp(table[:, d]) > 0 for d in range(n_columns)))
+    # A constant column is refused on purpose (zero variance), and so is one whose values
+    # differ by less than MIN_DATA_SPREAD (their squares underflow); keep these tables clean.
+    assume(all(np.ptp(table[:, d]) >= MIN_DATA_SPREAD for d in range(n_columns)))
     separator = draw(st.sampled_from([",", ";", "\t"]))
     # One column of "1,5" cannot say whether the comma separates or is a decimal mark.
     decimal_comma = separator == ";" and n_columns > 1 and draw(st.booleans())
