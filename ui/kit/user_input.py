@@ -10,7 +10,9 @@ What is accepted, and why:
 - the ASCII forms Python reads (``-1.5``, ``+2``, ``.5``, ``1e-3``, ``2E+3``);
 - a minus sign pasted from a PDF or a word processor: the Unicode minus (U+2212) and the dash
   look-alikes (hyphen U+2010, non-breaking hyphen U+2011, figure dash U+2012, en dash U+2013,
-  em dash U+2014, small and full-width hyphen-minus U+FE63/U+FF0D, heavy minus U+2796);
+  em dash U+2014, small and full-width hyphen-minus U+FE63/U+FF0D, heavy minus U+2796: the
+  list is ``gmm_core.datasets.MINUS_LOOKALIKES``, shared with the CSV reader through
+  ``plain_number_text``, so a text box and an uploaded file read a number the same way);
 - decimal digits of any script (full-width ０-９, Arabic-Indic, Devanagari, ...): Unicode says
   which digit each one is, so reading them is unambiguous (Python's ``float()`` does too), and
   full-width ``．``, ``，``, ``＋``, ``ｅ`` through NFKC normalisation;
@@ -32,6 +34,7 @@ import math
 import re
 import unicodedata
 
+from gmm_core.datasets import plain_number_text
 from ui.kit.escape import untrusted_markdown
 
 __all__ = ["MAX_TEXT_CHARS", "normalise_number", "parse_float", "parse_index_list", "parse_int"]
@@ -39,8 +42,6 @@ __all__ = ["MAX_TEXT_CHARS", "normalise_number", "parse_float", "parse_index_lis
 MAX_TEXT_CHARS = 100  # a number, or a list of point numbers, longer than this is a paste mistake
 _QUOTED_CHARS = 30  # how much of the user's text a message quotes
 
-_MINUS_LOOKALIKES = "\u2212\u2010\u2011\u2012\u2013\u2014\ufe63\uff0d\u2796\u02d7"
-_DASHES = str.maketrans(dict.fromkeys(_MINUS_LOOKALIKES, "-"))
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?: \d{3})+(?:[.,]\d*)?(?:[eE][+-]?\d+)?")
 _EXAMPLES = "e.g. −1.5, 0,73 or 2e-3"
@@ -87,16 +88,10 @@ def normalise_number(text: object) -> str:
     problem = _character_problem(text)
     if problem:
         raise _Refusal(problem)
-    # Invisible characters (zero-width, bidi marks, soft hyphen) carry no meaning here.
-    visible = "".join(char for char in text if unicodedata.category(char) not in ("Cf", "Cc")
-                      or char in "\t\n\r")
-    visible = unicodedata.normalize("NFKC", visible).translate(_DASHES)
-    visible = visible.replace("\u066b", ".")  # Arabic decimal separator
-    # Any decimal digit of any script, as its ASCII digit.
-    visible = "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char
-                      for char in visible)
-    # All Unicode spaces count as spaces: trimmed, or separating groups of three digits.
-    stripped = " ".join(visible.split())
+    # Minus look-alikes, digits of any script, full-width forms, invisible characters and
+    # Unicode spaces, exactly as the CSV reader reads them.
+    stripped = "".join(char for char in plain_number_text(text)
+                       if unicodedata.category(char) != "Cc")
     stripped = re.sub(r"^([+-]) (?=[\d.,])", r"\1", stripped)  # "− 1.5" pasted from a PDF
     if not stripped:
         raise _Refusal(f"Type a number, {_EXAMPLES}.")
