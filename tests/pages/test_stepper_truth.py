@@ -155,3 +155,17 @@ def test_the_stepper_maps_the_reference_texts_notation_to_its_own():
     glossary = "\n".join(m.value for m in app.markdown)  # the app's own Markdown, raw
     assert r"$w_j^{(i)}$" in glossary and r"$r_{ic}$" in glossary and r"$m_c$" in glossary
     assert r"$\phi^{(j)}$ (phi)" in glossary and "Categorical" in glossary
+
+
+def test_common_mistakes_are_shown_with_their_effect_on_the_data_on_screen():
+    app = open_page(PAGE_2D, {"dataset": "faithful", "k": "2", "init": "k-means"})
+    click(app, PAGE_2D, "E-step")
+    show_details(app, PAGE_2D, "Common mistakes")
+    text = texts(app.markdown)
+    for title in ("A variance where a standard deviation is expected",
+                  "Responsibilities normalised by the wrong sum", "Σ_k without 1/N_k",
+                  "The log of a sum instead of a sum of logs", "Predicting without the weights",
+                  "(x − μ)ᵀ(x − μ) for (x − μ)(x − μ)ᵀ"):
+        assert title in text
+    assert "the weights after the M-step would sum to 0.00368 instead of 1" in text  # 1/N for N = 272
+    assert "the responsibilities on screen" in text

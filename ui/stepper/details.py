@@ -12,10 +12,11 @@ from ui import pages
 from ui.kit.run_store import SharedRun
 from ui.kit.user_input import parse_index_list
 from ui.stepper import formulas, numbers
+from ui.stepper.mistakes import mistakes_panel
 from ui.stepper.page import StepperPage
 from ui.stepper.sidebar import Setup
 
-NUMBERS, FORMULAS = "The numbers", "The formulas"
+NUMBERS, FORMULAS, MISTAKES = "The numbers", "The formulas", "Common mistakes"
 # The explanation of the lower bound, on The mixture model page.
 WHY_EM_CLIMBS = f"{pages.MIXTURE_MODEL.url_path}#why-em-climbs"
 START_TEXT = (
@@ -25,7 +26,7 @@ START_TEXT = (
     "the **M-step** maximises that bound over θ, so ℓ cannot fall (exactly so with λ = 0; "
     "with λ > 0 the M-step adds λ after maximising, and a large λ can lower ℓ):"
 )
-DETAIL_PANELS = (NUMBERS, FORMULAS)
+DETAIL_PANELS = (NUMBERS, FORMULAS, MISTAKES)
 
 
 def detail_panels(page: StepperPage, setup: Setup, run: SharedRun, history, index: int,
@@ -42,6 +43,8 @@ def detail_panels(page: StepperPage, setup: Setup, run: SharedRun, history, inde
     if FORMULAS in panels:
         formulas_panel(page, setup, run, history, index,
                        followed or numbers.default_followed_points(setup.data.X))
+    if MISTAKES in panels:
+        mistakes_panel(setup.data.X, history[index].params, responsibilities)
 
 
 def followed_points(page: StepperPage, X: np.ndarray) -> tuple[int, ...]:
