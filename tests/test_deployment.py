@@ -166,15 +166,16 @@ def test_load_test_recognises_another_sessions_view():
 
 
 def test_a_server_process_runs_one_blas_and_openmp_thread():
-    """Importing ``ui`` (as every page does) leaves every native thread pool at one thread.
+    """``limit_threads()`` (called by every page through ``start_page``, and by the home page)
+    leaves every native thread pool at one thread, and importing ``ui`` alone changes nothing.
 
     threadpoolctl only limits libraries that are loaded when it is called; a second OpenBLAS
     thread spinning on a shared 2-core server doubled the CPU per click. Run in a fresh
     interpreter: the test process has its own limits and libraries loaded.
     """
     script = (
-        "import ui, ui.stepper, ui.compare.controls, ui.selection.controls, "
-        "ui.mixture_model.controls, ui.autodiff.sections, ui.stepper.lesson_presets\n"
+        "from ui.kit.display import limit_threads\n"
+        "limit_threads()\n"
         "from threadpoolctl import threadpool_info\n"
         "import json; print(json.dumps([(i['internal_api'], i['num_threads']) "
         "for i in threadpool_info()]))\n"
@@ -184,3 +185,14 @@ def test_a_server_process_runs_one_blas_and_openmp_thread():
     pools = json.loads(completed.stdout.strip().splitlines()[-1])
     assert {api for api, _ in pools} >= {"openblas", "openmp"}
     assert all(threads == 1 for _, threads in pools), pools
+
+
+def test_no_import_limits_threads_as_a_side_effect():
+    """Only ui.kit.display.limit_threads calls threadpool_limits, and every page calls it."""
+    callers = [path.relative_to(REPO_ROOT).as_posix()
+               for path in [*(REPO_ROOT / "ui").rglob("*.py"), *(REPO_ROOT / "gmm_core").rglob("*.py")]
+               if "threadpool_limits(" in path.read_text()]
+    assert callers == ["ui/kit/display.py"]
+    for script in [REPO_ROOT / "app.py", *(REPO_ROOT / "pages").glob("*.py")]:
+        text = script.read_text()
+        assert "start_page(" in text or "limit_threads()" in text, script.name

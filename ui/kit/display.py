@@ -11,6 +11,7 @@ from collections.abc import Callable
 import streamlit as st
 from threadpoolctl import threadpool_limits
 
+from ui import pages
 from ui.kit.session import SESSION
 
 PRESENTATION_CSS = """<style>
@@ -66,12 +67,28 @@ def show_figure(figure, key: str | None = None, on_click: Callable[[], None] | N
     st.plotly_chart(figure, key=key, config=PLOT_CONFIG, theme="streamlit", **options)
 
 
+def navigation() -> None:
+    """The sidebar's list of pages: Home, then every page in the lecture's order.
+
+    Streamlit's own list is switched off (``client.showSidebarNavigation = false``) because it
+    names the entry point after its file ("app"); the pages stay Streamlit's built-in
+    ``pages/`` pages, so every URL works as the first request to a fresh server.
+    """
+    with st.sidebar:
+        st.page_link(pages.HOME.file, label=pages.HOME.title, icon=pages.HOME.icon)
+        for page in pages.PAGES:
+            st.page_link(page.file, label=page.title, icon=page.icon)
+        st.divider()
+
+
 def start_page(page, *, title: str | None = None) -> None:
     """The first lines of every page script: configuration from the registry (title, icon,
-    wide layout), one BLAS thread, and the page's heading (``title``, default the page's).
+    wide layout), one BLAS thread, the navigation and the page's heading (``title``, default
+    the page's).
 
     page: a ``ui.pages.Page``.
     """
     st.set_page_config(page_title=page.title, page_icon=page.icon, layout="wide")
     limit_threads()
+    navigation()
     st.title(title or page.title)
