@@ -368,9 +368,10 @@ def data_warnings(X, *, reg_covar: float = 1e-6, feature_names: Sequence[str] | 
                   data: DataSummary | None = None) -> tuple[str, ...]:
     """Problems with the data themselves that make every fit dubious (one sentence each).
 
-    A column whose variance is at or below ``REGULARISER_SHARE`` × reg_covar (the regulariser
-    would dominate every variance in it), and a data set with fewer than 2 points or with
-    fewer points than a full covariance needs for one component (D + 1).
+    A constant column, a column whose variance is at or below ``REGULARISER_SHARE`` ×
+    reg_covar (the regulariser would dominate a variance fitted to it), and a data set with
+    fewer than 2 points or with fewer points than a full covariance needs for one component
+    (D + 1).
     """
     X = as_data(X)
     data = data if data is not None else summarise_data(X, feature_names)
@@ -384,10 +385,16 @@ def data_warnings(X, *, reg_covar: float = 1e-6, feature_names: Sequence[str] | 
                         f"{n_features + 1} (D + 1) a full covariance needs even for K = 1.")
     for j, name in enumerate(data.feature_names):
         variance = float(data.covariance[j, j])
-        if variance <= REGULARISER_SHARE * reg_covar:
+        if n_samples >= 2 and variance == 0.0:
+            warnings.append(
+                f"{name} has the same value in every row: it tells the components nothing, "
+                f"and a covariance fitted to it alone is only λ = {reg_covar:g}. Drop the "
+                "column."
+            )
+        elif variance <= REGULARISER_SHARE * reg_covar:
             warnings.append(
                 f"The variance of {name} is {variance:.2g}, at or below 10 × reg_covar "
-                f"(λ = {reg_covar:g}): every fitted variance in {name} is mostly λ, so EM "
-                f"cannot separate anything there. Standardise the data or lower reg_covar."
+                f"(λ = {reg_covar:g}): a variance fitted to {name} alone is mostly λ, so EM "
+                f"cannot separate anything along it. Standardise the data or lower reg_covar."
             )
     return tuple(warnings)

@@ -184,3 +184,9 @@ def test_a_near_collapse_on_large_data_is_caught_relative_to_the_data():
     assert reason.kind == "squeezed" and reason.n_points == 3
     assert reason.variance > 10 * 1e-6  # not the regulariser: the points themselves are close
     assert "nearly collapsed" in reason.message
+
+
+def test_a_constant_column_is_reported_once_as_constant():
+    X = np.c_[np.arange(30.0), np.full(30, 7.0)]
+    (warning,) = data_warnings(X, feature_names=("x", "level"))
+    assert warning.startswith("level has the same value in every row")
