@@ -103,6 +103,13 @@ MAX_RUN_ON = 3
 RUN_ON_MARGIN = 100.0
 RUN_ON_MARGIN_PER_STOP = 10.0
 
+# Work is counted in units that track time: an EM iteration on N points with K components
+# costs N·K units plus this many for its fixed cost (measured: an iteration takes about
+# a + b·N·K seconds with a ≈ 5,000 b, from Old Faithful at N·K ≈ 1,500 and 20,000 points at
+# N·K ≈ 110,000): both ran at about 2e6 units per second on the shared 2-core development
+# machine under a load average of 10 (benchmarks/bench_model_grid.py prints the rate).
+ITERATION_OVERHEAD = 5_000
+
 FIT_STATUSES = ("converged", "max_iter", "collapsed", "impossible", "skipped")
 
 
@@ -408,8 +415,8 @@ class GridResult:
 
     n_samples, n_features: the data's N and D; n_starts: starts per model that every model
     received (the rounds completed); n_starts_requested: what was asked for; tol, final_tol
-    (None: no running on), reg_covar: the settings; work: point-component-iterations spent
-    (Σ N·K·(iterations + 1)); elapsed: seconds; stopped: why the work stopped before all that
+    (None: no running on), reg_covar: the settings; work: the work units spent (see
+    ``ITERATION_OVERHEAD``: Σ over EM iterations of N·K + 5,000); elapsed: seconds; stopped: why the work stopped before all that
     was asked ("" when it did not); data_warnings: problems with the data themselves;
     run_on_margin: models whose starts stopped more than this many BIC units behind the best
     were not run on (``GridEntry.run_on`` is False; nan when nothing was run on).
@@ -570,7 +577,7 @@ ProgressCallback = Callable[[int, int, str], None]
 
 
 class _Budget:
-    """Work and time spent against optional limits (work in point-component-iterations)."""
+    """Work and time spent against optional limits (work units: ``ITERATION_OVERHEAD``)."""
 
     def __init__(self, max_work: float | None, time_limit: float | None):
         self.max_work, self.time_limit = max_work, time_limit
@@ -582,7 +589,8 @@ class _Budget:
         return time.perf_counter() - self.started
 
     def charge(self, fit: FitResult, n_samples: int, n_components: int, before: int = 0) -> None:
-        self.work += n_samples * n_components * (fit.n_iter - before + 1)
+        """Charge the iterations of ``fit`` after the first ``before`` (+ 1 for its start)."""
+        self.work += (n_samples * n_components + ITERATION_OVERHEAD) * (fit.n_iter - before + 1)
 
     def allows(self, share: float, next_work: float = 0.0, next_seconds: float = 0.0) -> bool:
         """Whether ``share`` of each limit still has room for the next piece of work."""
@@ -595,7 +603,7 @@ class _Budget:
     def describe(self) -> str:
         limits = []
         if self.max_work is not None:
-            limits.append(f"the work budget ({self.max_work:.3g} point-component-iterations)")
+            limits.append(f"the work budget ({self.max_work:.3g} units)")
         if self.time_limit is not None:
             limits.append(f"the time limit ({self.time_limit:g} s)")
         return " and ".join(limits)
@@ -668,7 +676,7 @@ def model_grid(
     row (done counts fits; label "K = 3" with one start, "K = 3, start 2 of 10" with several)
     and after each model considered for running on (one more each; total counts both).
     fit_row: a function with :func:`fit_covariance_types`' signature (a page passes a cached
-    one). max_work (point-component-iterations, deterministic) and time_limit (seconds, wall
+    one). max_work (work units, ``ITERATION_OVERHEAD``; deterministic) and time_limit (seconds, wall
     clock): optional budgets; every model is fitted from its first start whatever they say,
     further starts take at most ``SCREENING_SHARE`` of them and running on the rest; what was
     cut is said in ``stopped``. feature_names, noun: word the degeneracy reasons ("waiting",
