@@ -333,9 +333,9 @@ class EMRun:
     def _singular_remedy(self, data_degenerate: bool) -> str:
         """What to do about a singular start, for this run's reg_covar (starts in lower case)."""
         if self.reg_covar > 0:
-            floor = (f"reg_covar = {self.reg_covar:g} is negligible next to the data's variance "
-                     f"({self._data_scale:.3g}): raise it (to about 1e-6 of that variance or "
-                     "more) or standardise the data")
+            floor = (f"the floor reg_covar = {self.reg_covar:g} is negligible next to the "
+                     f"data's variance ({self._data_scale:.3g}): raise it (to about 1e-6 of that "
+                     "variance or more) or standardise the data")
         else:
             floor = ("with reg_covar = 0 nothing keeps a variance above zero: set reg_covar > 0 "
                      "(for example 1e-6)")
