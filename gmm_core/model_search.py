@@ -719,7 +719,8 @@ def model_grid(
         start_seed = seed + round_index
         for k in ks:
             if round_index > 0 and k > n_samples:
-                continue  # impossible, said once by the first round
+                done += len(types)  # impossible, said once by the first round
+                continue
             fits = fit_row(X, k, types, init=init, seed=start_seed, reg_covar=reg_covar,
                            tol=tol, max_iter=max_iter)
             for covariance_type, fit in zip(types, fits, strict=True):
@@ -745,20 +746,22 @@ def model_grid(
         not_run_on = []
         for cell in sorted(cells, key=lambda cell: _screened_bic(starts[cell], cell, n_samples,
                                                                  n_features)):
+            what = f"K = {cell[0]} ({cell[1]})"
             if _screened_bic(starts[cell], cell, n_samples, n_features) > (
                     best_final + run_on_margin):
-                pass  # far behind: left where its starts stopped (entry.run_on is False)
+                what += " left where its starts stopped: far behind the best"
             elif not budget.allows(1.0):
                 not_run_on.append(cell)
+                what += " left where its starts stopped: budget reached"
             else:
                 _run_on(X, cell, starts[cell], tol, final_tol, final_max_iter, reg_covar, data,
                         noun, budget, n_samples, candidates)
                 best_final = min(best_final, _final_bic(starts[cell], cell, n_samples,
                                                         n_features))
+                what += f" run on to tol {final_tol:g}"
             done += 1
             if progress is not None:
-                progress(done, total, f"running K = {cell[0]} ({cell[1]}) on to tol "
-                                      f"{final_tol:g}")
+                progress(done, total, what)
         if not_run_on:
             stopped.append(f"{len(not_run_on)} of {len(cells)} models were not run on to "
                            f"tol {final_tol:g}: {budget.describe()} was reached")

@@ -96,7 +96,7 @@ def test_progress_reaches_the_total_in_fits_then_models_run_on(faithful_grid):
     assert len(calls) == 10 * 10 + 40  # one call per (K, start) row, one per model run on
     assert calls[0][2] == "K = 1, start 1 of 10"
     assert calls[99][2] == "K = 10, start 10 of 10"
-    assert calls[100][2].startswith("running K = ")
+    assert calls[100][2] == "K = 3 (tied) run on to tol 1e-05"  # the best model first
 
 
 def test_degenerate_fits_are_never_chosen(faithful, faithful_grid):
@@ -173,7 +173,9 @@ def test_a_work_budget_keeps_every_model_and_says_what_was_cut():
 
 def test_a_two_row_csv_gets_one_note_per_problem_not_one_per_model():
     X = np.array([[1.0, 2.0], [3.0, 5.0]])
-    grid = model_grid(X, range(1, 11))
+    calls = []
+    grid = model_grid(X, range(1, 11), progress=lambda *call: calls.append(call))
+    assert calls[-1][0] == calls[-1][1]  # the progress bar fills although K > N is skipped
     assert len(grid.problems) == 32  # the old per-model sentences
     notes = grid.notes()
     kinds = [note.kind for note in notes]
