@@ -1,63 +1,42 @@
 """AppTest checks of the page "Model selection": every control, the grid, restarts, Old Faithful
 and the deep links."""
 
-import base64
-import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
-import numpy as np
 import pytest
 
-from gmm_core.model_search import RESTARTABLE_INITS
-from tests.pages.stepper_helpers import visible
-
-PAGE = "pages/4_Model_selection.py"
-
-
-def charts(at) -> dict[str, dict]:
-    """Figures by the key of their chart element."""
-    return {chart.key: json.loads(chart.proto.spec) for chart in at.get("plotly_chart")}
-
-
-def decode(value) -> np.ndarray:
-    """A figure JSON array: a plain list or Plotly's binary {"bdata", "dtype", "shape"}."""
-    if isinstance(value, dict) and "bdata" in value:
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-    return np.asarray(value)
-
-
-def chart_keys(at) -> list[str]:
-    return [chart.key for chart in at.get("plotly_chart")]
-
-
-def param(at, name: str) -> str:
-    value = at.query_params[name]
-    return value[-1] if isinstance(value, list) else value
-
-
-def metric_values(at, label: str) -> list[str]:
-    return [m.value for m in at.metric if m.label == label]
-
-
-def best_marker(chart: dict) -> tuple[int, str]:
-    """(K, covariance) of the red star of a criterion chart, read from its hover text."""
-    (star,) = [trace for trace in chart["data"] if trace.get("name", "").startswith("best ")]
-    match = re.search(r"K = (\d+), (\w+)", star["hovertemplate"])
-    return int(match.group(1)), match.group(2)
+from gmm_core.datasets import load_preset
+from gmm_core.model_search import RESTARTABLE_INITS, fit_mixture
+from tests.pages.selection_helpers import (
+    PAGE,
+    all_text,
+    best_marker,
+    chart_keys,
+    charts,
+    decode,
+    link_warnings,
+    metric_values,
+    open_page,
+    param,
+)
 
 
 @pytest.fixture(scope="module")
 def page():
-    """One session for the read-only checks (the grid takes a few seconds the first time)."""
-    from streamlit.testing.v1 import AppTest
+    """One session for the read-only checks (the grid takes a while the first time)."""
+    return open_page()
 
-    from tests.conftest import APP_TEST_TIMEOUT_S, REPO_ROOT
 
-    at = AppTest.from_file(str(REPO_ROOT / PAGE), default_timeout=4 * APP_TEST_TIMEOUT_S)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+@pytest.fixture
+def run_app():
+    """Like the shared fixture, with this page's longer timeout."""
+
+    def run(script: str, query_params=None):
+        assert script == PAGE
+        return open_page(query_params)
+
+    return run
 
 
 def test_grid_charts_mark_the_best_model_and_show_it(page):
@@ -89,7 +68,17 @@ def test_stepper_link_reproduces_the_fit(page):
     target = re.search(r"\((EM_in_2-D\?[^)]*)\)", link).group(1)
     query = {name: values[-1] for name, values in parse_qs(urlsplit(target).query).items()}
     assert query["k"] == "3" and query["cov"] == "tied" and query["init"] == "k-means"
-    assert query["dataset"] == "tutorial-2d" and query["seed"] == "0"
+    assert query["dataset"] == "tutorial-2d" and query["step"] == "0"
+    # the link starts from the kept fit's own start (one of the seeds 0..9) and stopping rule,
+    # so the stepper's run ends exactly at the fit shown here
+    caption = next(c.value for c in page.caption if c.value.startswith("EM from k-means"))
+    assert f"(seed {query['seed']})" in caption
+    X = load_preset("tutorial-2d").X
+    fit = fit_mixture(X, 3, "tied", init="k-means", seed=int(query["seed"]),
+                      reg_covar=float(query["reg"]), tol=float(query.get("tol", "0.001")),
+                      max_iter=int(query.get("iter", "100")))
+    shown = float(metric_values(page, "Log-likelihood")[0])
+    assert fit.log_likelihood == pytest.approx(shown, rel=1e-5)
 
 
 def test_restarts_histogram_best_fit_and_initialisations(page):
@@ -99,8 +88,9 @@ def test_restarts_histogram_best_fit_and_initialisations(page):
     comparison = figures["msel.init_comparison"]
     assert [trace["name"] for trace in comparison["data"]] == list(RESTARTABLE_INITS)
     assert "component 1" in {t.get("name") for t in figures["msel.restarts_best"]["data"]}
-    text = " ".join(md.value for md in page.markdown)
-    assert re.search(r"ended at \*\*\d+ different log-likelihood", text)
+    text = all_text(page.markdown)
+    assert re.search(r"ended at \*\*\d+ different value\(s\) of ℓ", text)
+    assert re.search(r"Of the 20 runs: \*\*\d+\*\* stopped by tol", text)
     table = page.dataframe[1].value
     assert list(table["initialisation"]) == list(RESTARTABLE_INITS)
 
@@ -142,7 +132,7 @@ def test_fitting_controls_refit_and_the_grid_is_cached(run_app):
     assert not at.exception
     assert param(at, "init") == "random-points" and param(at, "seed") == "3"
     assert param(at, "reg") == "0.001"
-    assert any("from random-points (seed 3)" in caption.value for caption in at.caption)
+    assert any("random-points, seeds 3…" in caption.value for caption in at.caption)
     # an unrelated control (presentation mode) reuses every fit from the cache
     from ui.selection import fits
 
@@ -164,7 +154,7 @@ def test_restart_controls(run_app):
     at.select_slider(key="msel.restart_n").set_value(5).run()
     assert not at.exception
     histogram = charts(at)["msel.restarts_histogram"]
-    assert len(decode(histogram["data"][0]["x"])) == 5
+    assert sum(len(decode(trace["x"])) for trace in histogram["data"]) == 5
     assert any("5 starts of k-means++" in md.value for md in at.markdown)
     comparison = charts(at)["msel.init_comparison"]
     assert all(len(decode(trace["y"])) == 5 for trace in comparison["data"])
@@ -191,7 +181,7 @@ def test_one_dimensional_data_and_the_faithful_switch(run_app):
 def test_a_deep_link_opens_the_chosen_fit(run_app):
     at = run_app(PAGE, {"dataset": "faithful", "k": "2", "cov": "full", "init": "k-means++",
                         "seed": "5", "reg": "0.001"})
-    assert not at.exception and not at.warning
+    assert not at.exception and not link_warnings(at)
     assert at.select_slider(key="msel.show_k").value == 2
     assert at.segmented_control(key="msel.show_cov").value == "full"
     assert at.sidebar.selectbox(key="msel.init").value == "k-means++"
@@ -203,16 +193,16 @@ def test_bad_link_values_are_reported_and_replaced(run_app):
     at = run_app(PAGE, {"dataset": "nope", "k": "99", "init": "given-means", "reg": "0.05",
                         "cov": "round"})
     assert not at.exception
-    (warning,) = at.warning
+    (warning,) = link_warnings(at)
     for fragment in ("dataset='nope'", "k='99'", "init='given-means'", "reg=0.05", "cov='round'"):
-        assert fragment in visible(warning.value)
+        assert fragment in warning
     assert at.sidebar.select_slider(key="msel.reg").value == 0.1
     assert param(at, "dataset") == "tutorial-2d"
     # the warning stays while the view is the link's, and goes once a setting changes
     at.select_slider(key="msel.show_k").set_value(2).run()
-    assert at.warning
+    assert link_warnings(at)
     at.sidebar.number_input(key="msel.seed").set_value(1).run()
-    assert not at.warning
+    assert not link_warnings(at)
 
 
 def test_too_many_points_are_refused_with_a_clear_message(run_app):

@@ -10,6 +10,7 @@ from gmm_core.model_search import GridResult, score_fit
 from ui.figures import figure_style
 from ui.kit.data_picker import load_dataset
 from ui.kit.display import show_figure
+from ui.selection import describe
 from ui.selection.controls import SelectionSetup
 from ui.selection.fit_view import entry_metrics, fit_figure
 from ui.selection.fits import fit_once
@@ -38,6 +39,7 @@ def faithful_section(setup: SelectionSetup) -> None:
             st.markdown(f"**{title}** (K = {entry.n_components})")
             show_figure(fit_figure(data, entry.fit.params, style),
                         key=STATE.key(f"faithful_{entry.n_components}"))
+            st.caption(describe.fit_chart(entry.fit.params, data, title=title))
             entry_metrics(entry, n_samples)
     one, two = entries
     rise = two.fit.log_likelihood - one.fit.log_likelihood

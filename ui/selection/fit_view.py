@@ -11,6 +11,7 @@ from ui.figures.kmeans import relax_aspect
 from ui.kit.data_picker import LoadedData
 from ui.kit.escape import untrusted_plotly
 from ui.kit.text import number
+from ui.selection.texts import fit_status
 
 
 def fit_figure(data: LoadedData, params: MixtureParams, style: FigureStyle):
@@ -33,5 +34,6 @@ def entry_metrics(entry: GridEntry, n_samples: int) -> None:
     second.metric("BIC", number(entry.bic))
     third.metric("AIC", number(entry.aic))
     fourth.metric("Parameters", entry.n_params)
-    st.caption(f"EM {entry.fit.status} after {entry.fit.n_iter} iteration(s) from "
-               f"{entry.fit.init} (seed {entry.fit.seed}).")
+    fit = entry.fit
+    st.caption(f"EM from {fit.init} (seed {fit.seed}) "
+               f"{fit_status(fit.status, fit.n_iter, fit.tol)}.")

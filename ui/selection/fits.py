@@ -1,10 +1,21 @@
-"""Every fit of the page "Model selection", through bounded caches, with a progress bar.
+"""Every fit of the page "Model selection": shared between sessions, bounded, with progress.
 
-Fits go through ``st.cache_data`` keyed by the data's digest and the settings, so moving an
-unrelated widget never refits anything, and 200 students opening the same link share them.
+- Single fits and one K's row of fits go through ``st.cache_data`` keyed by the data's digest
+  and the settings (``row_function``, ``fit_function``): a grid interrupted half-way (a changed
+  setting, the Stop button) resumes from the rows already fitted.
+- A whole grid and a set of restarts are computed once per server for their key (data digest
+  and every setting) and shared by every session (:func:`shared`): 200 students opening the
+  same link wait for one computation, with a progress bar, and then share it.
+- Work per request is bounded: the grid by ``GRID_WORK_BUDGET`` (gmm_core stops adding starts
+  and running fits on when it is spent, and says so), the restarts by ``RESTART_POINT_BUDGET``.
 """
 
 from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import streamlit as st
@@ -14,18 +25,30 @@ from gmm_core.model_search import (
     FitResult,
     GridResult,
     RestartResult,
-    covariance_types_for,
     fit_covariance_types,
     fit_mixture,
     model_grid,
     restarts,
 )
 from ui.kit.data_picker import LoadedData
-from ui.selection.links import MAX_ITER, TOL
+from ui.selection.settings import MAX_ITER, TOL
+
+T = TypeVar("T")
 
 # Fits are small (a few parameters each); these bound the caches to a few megabytes.
 MAX_CACHED_FITS = 2000
-MAX_CACHED_ROWS = 400
+MAX_CACHED_ROWS = 2000
+MAX_SHARED_RESULTS = 64
+# Point-component-iterations (Σ N·K·(iterations + 1)) one grid may spend beyond its first
+# start per model: enough for the default grid on data of a few thousand points; a crafted link
+# (50 starts on 20,000 points) is cut short, and the page says so.
+GRID_WORK_BUDGET = 4e7
+# Restarts: fits × N over the four initialisations. 100 starts of each on 1,000 points; on
+# 20,000 points 5 of each.
+RESTART_POINT_BUDGET = 400_000
+MIN_RESTARTS = 5
+# What a row of points is called in the degeneracy reasons.
+NOUNS = {"faithful": "eruptions", "faithful-eruptions": "eruptions"}
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_CACHED_ROWS)
@@ -63,44 +86,119 @@ def fit_function(data: LoadedData):
     return fit
 
 
+# --- results shared between sessions --------------------------------------------------------
+
+
+class _Shared:
+    """One result computed at most once at a time, then kept (while the cache keeps it)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.value = None
+
+
+@st.cache_resource(show_spinner=False, max_entries=MAX_SHARED_RESULTS)
+def _shared_slot(kind: str, key: tuple) -> _Shared:
+    return _Shared()
+
+
+def shared(kind: str, key: tuple, compute: Callable[[], T]) -> T:
+    """``compute()``'s result for (kind, key), computed once per server and shared by every
+    session. A session that finds another one computing the same result waits for it."""
+    slot = _shared_slot(kind, key)
+    if slot.value is not None:
+        return slot.value
+    if not slot.lock.acquire(blocking=False):
+        with st.spinner("Another session is fitting the same models; waiting for its result…"):
+            slot.lock.acquire()
+    try:
+        if slot.value is None:
+            slot.value = compute()
+        return slot.value
+    finally:
+        slot.lock.release()
+
+
 class Progress:
     """A progress bar that a gmm_core progress callback fills; removed when the work is done."""
 
     def __init__(self, text: str):
         self._text = text
-        self._bar = st.progress(0.0, text=text)
+        self._bar = st.progress(0.0, text=f"{text} (change a setting or press Stop to "
+                                          "interrupt)")
 
     def __call__(self, done: int, total: int, label: str) -> None:
-        self._bar.progress(done / total, text=f"{self._text} {label} ({done} of {total})")
+        self._bar.progress(min(done / max(total, 1), 1.0),
+                           text=f"{self._text} {label} ({done} of {total})")
 
     def close(self) -> None:
         self._bar.empty()
 
 
-def run_grid(data: LoadedData, k_max: int, *, init: str, seed: int, reg: float) -> GridResult:
-    """The BIC/AIC grid (K = 1..k_max x covariance types), with a progress bar while it runs."""
-    progress = Progress("Fitting")
-    try:
-        return model_grid(data.X, range(1, k_max + 1), covariance_types_for(data.X.shape[1]),
-                          init=init, seed=seed, reg_covar=reg, tol=TOL, max_iter=MAX_ITER,
-                          progress=progress, fit_row=row_function(data))
-    finally:
-        progress.close()
+# --- the grid ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GridRequest:
+    """Everything that determines a grid besides the data (keyed by its digest)."""
+
+    k_max: int
+    types: tuple[str, ...]
+    init: str
+    seed: int
+    reg: float
+    n_starts: int
+
+
+def run_grid(data: LoadedData, request: GridRequest, dataset: str = "") -> GridResult:
+    """The BIC/AIC grid (K = 1..k_max × types, each from n_starts starts), shared and
+    bounded by ``GRID_WORK_BUDGET``, with a progress bar while it runs."""
+
+    def compute() -> GridResult:
+        progress = Progress("Fitting")
+        try:
+            return model_grid(
+                data.X, range(1, request.k_max + 1), request.types, init=request.init,
+                seed=request.seed, reg_covar=request.reg, tol=TOL, max_iter=MAX_ITER,
+                n_starts=request.n_starts, max_work=GRID_WORK_BUDGET, progress=progress,
+                fit_row=row_function(data), feature_names=data.feature_names,
+                noun=NOUNS.get(dataset, "points"))
+        finally:
+            progress.close()
+
+    return shared("grid", (data.digest, request, dataset), compute)
+
+
+# --- restarts -----------------------------------------------------------------------------------
+
+
+def restart_count(asked: int, n_samples: int) -> int:
+    """Starts per initialisation that ``RESTART_POINT_BUDGET`` allows (at least
+    ``MIN_RESTARTS``, at most ``asked``)."""
+    allowed = RESTART_POINT_BUDGET // (len(RESTARTABLE_INITS) * max(n_samples, 1))
+    return max(min(asked, MIN_RESTARTS), min(asked, allowed))
 
 
 def restarts_by_init(data: LoadedData, k: int, covariance_type: str, n_starts: int, *,
-                     first_seed: int, reg: float) -> dict[str, RestartResult]:
-    """``n_starts`` restarts of one model for every seeded initialisation."""
-    progress = Progress("Restarting")
-    try:
-        return {
-            method: restarts(data.X, k, covariance_type, init=method, n_starts=n_starts,
-                             first_seed=first_seed, reg_covar=reg, tol=TOL, max_iter=MAX_ITER,
-                             progress=progress, fit=fit_function(data))
-            for method in RESTARTABLE_INITS
-        }
-    finally:
-        progress.close()
+                     first_seed: int, reg: float, dataset: str = "") -> dict[str, RestartResult]:
+    """``n_starts`` restarts of one model for every seeded initialisation, shared."""
+
+    def compute() -> dict[str, RestartResult]:
+        progress = Progress("Restarting")
+        try:
+            return {
+                method: restarts(data.X, k, covariance_type, init=method, n_starts=n_starts,
+                                 first_seed=first_seed, reg_covar=reg, tol=TOL,
+                                 max_iter=MAX_ITER, progress=progress,
+                                 fit=fit_function(data), feature_names=data.feature_names,
+                                 noun=NOUNS.get(dataset, "points"))
+                for method in RESTARTABLE_INITS
+            }
+        finally:
+            progress.close()
+
+    key = (data.digest, k, covariance_type, n_starts, first_seed, reg, dataset)
+    return shared("restarts", key, compute)
 
 
 def fit_once(data: LoadedData, k: int, covariance_type: str, *, init: str = "k-means",

@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.kit.notation import glossary
 from ui.selection.controls import sidebar, write_view_link
 from ui.selection.faithful import faithful_section
 from ui.selection.grid import grid_section
 from ui.selection.restarts import restarts_section
+from ui.selection.state import STATE
+from ui.selection.texts import INTRODUCTION
 
 TITLE = "Model selection: how many components?"
 
 
 def show() -> None:
-    st.markdown(
-        "More components always fit the data at least as well, so the likelihood alone cannot "
-        "choose K. The information criteria add a price per parameter: "
-        "BIC = −2 log L + p log N and AIC = −2 log L + 2p, lower is better."
-    )
+    st.markdown(INTRODUCTION)
+    glossary()
     setup = sidebar()
     if setup is None:
         st.stop()
@@ -37,7 +37,7 @@ def show() -> None:
         "shows how many hills there are, and keeping the best of several starts is the usual "
         "remedy."
     )
-    restarts_section(setup, grid)
+    restarts_section(setup, grid, STATE.show_degenerate)
 
     st.header("3 · Old Faithful: one Gaussian or two?")
     faithful_section(setup)

@@ -10,12 +10,17 @@ from __future__ import annotations
 from ui.kit.data_picker import DataState
 from ui.kit.links import LinkState
 from ui.kit.session import Field
+from ui.selection.settings import (
+    AUTO_STARTS,
+    CONVENTIONS,
+    DEFAULT_FAITHFUL,
+    DEFAULT_INIT,
+    DEFAULT_RESTART_INIT,
+    DEFAULT_RESTARTS,
+    K_MAX,
+)
 
 DIMENSIONS = (2, 1)
-DEFAULT_INIT = "k-means"
-DEFAULT_RESTART_INIT = "random-points"
-DEFAULT_RESTARTS = 20
-DEFAULT_FAITHFUL = "faithful"
 
 
 class SelectionState(LinkState):
@@ -26,7 +31,12 @@ class SelectionState(LinkState):
     init = Field(str, DEFAULT_INIT)
     seed = Field(int, 0)
     reg = Field(float, 1e-6)
-    k_max = Field(int, 10)
+    k_max = Field(int, K_MAX)
+    types = Field(tuple, ())            # the covariance types compared (the multiselect)
+    starts = Field(int, AUTO_STARTS)    # starts per model; AUTO_STARTS: gmm_core's default
+    # How the grid is drawn.
+    show_degenerate = Field(bool, True)
+    convention = Field(str, CONVENTIONS[0])
     # The model drawn below the grid: (show_k, show_cov); unset until the grid's best (or a
     # link) chooses it.
     show_k = Field(int, 1)
