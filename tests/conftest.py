@@ -8,7 +8,13 @@ import pytest
 from hypothesis import settings
 from streamlit.testing.v1 import AppTest
 
+from ui.kit.display import limit_threads
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# One BLAS/OpenMP thread in the test process too, as on the server (ui.kit.display): on a shared
+# 2-core machine a second OpenBLAS thread makes tiny solves milliseconds slower each.
+limit_threads()
 BROWSER_TESTS = REPO_ROOT / "tests" / "browser"
 
 # The first run of a page imports scipy, scikit-learn and plotly (about 2 s here, more on a busy

@@ -14,7 +14,6 @@ raises ``ImageExportError`` with a sentence for the user, and the browser is res
 from __future__ import annotations
 
 import asyncio
-import html
 import os
 import shutil
 import threading
@@ -31,6 +30,7 @@ from ui.exports.view import (
     shown_responsibilities,
 )
 from ui.figures import figure_style, make_figure, mixture_figure_1d, mixture_figure_2d
+from ui.kit.escape import untrusted_plotly
 
 # A 16:9 slide; PNG at twice the resolution (2560 x 1440 pixels) stays sharp on a projector.
 IMAGE_WIDTH, IMAGE_HEIGHT = 1280, 720
@@ -67,12 +67,14 @@ def image_figure(view: ExportView) -> dict:
     X = view.X[drawn]
     responsibilities = shown_responsibilities(view.history, view.index, X)
     style = figure_style(len(X), view.presentation)
-    names = [html.escape(name) for name in view.feature_names]
-    title = html.escape(half_step_title(view, view.index))
+    # The figure builders escape the column names themselves.
+    names = list(view.feature_names)
+    title = untrusted_plotly(half_step_title(view, view.index), max_chars=300)
     sampled = (f" (drawn: a random sample of {len(drawn):,} of the points)"
                if len(drawn) < view.n_samples else "")
-    subtitle = html.escape(f"{view.data_name}, N = {view.n_samples:,}, "
-                           f"K = {view.n_components}, {covariance_words(view)}{sampled}")
+    subtitle = untrusted_plotly(f"{view.data_name}, N = {view.n_samples:,}, "
+                                f"K = {view.n_components}, {covariance_words(view)}{sampled}",
+                                max_chars=300)
     if view.n_features == 1:
         figure = mixture_figure_1d(X, entry.params, responsibilities, style,
                                    feature_name=names[0], title=title)

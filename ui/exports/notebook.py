@@ -13,9 +13,7 @@ before the first E-step, ``log_likelihoods`` (one total ℓ per half-step, start
 
 from __future__ import annotations
 
-import html
 import json
-import re
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
@@ -30,6 +28,7 @@ from ui.exports.code import (
 from ui.exports.sklearn_script import view_summary
 from ui.exports.view import CSV_DATASET, ExportView, status_sentence
 from ui.figures import PALETTE_HEX
+from ui.kit.escape import untrusted_markdown
 
 _E_STEP_CODE = '''\
 def full_covariances(Sigma, covariance_type, K, D):
@@ -231,8 +230,7 @@ else:
 
 def _markdown_text(text: str) -> str:
     """User text (a file name) shown literally in a Markdown cell: no markup, no maths."""
-    escaped = html.escape(text, quote=False)
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|$~])", r"\\\1", escaped)
+    return untrusted_markdown(text, max_chars=300)
 
 
 def _title(view: ExportView) -> str:

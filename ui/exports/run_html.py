@@ -14,7 +14,6 @@ selection (the page says which).
 
 from __future__ import annotations
 
-import html
 import math
 from collections import Counter
 
@@ -39,6 +38,7 @@ from ui.figures import (
     mixture_figure_2d,
     stack_figures,
 )
+from ui.kit.escape import untrusted_html, untrusted_plotly
 
 # Frames: every half-step up to this many; a longer run keeps an even selection.
 MAX_FRAMES = 241
@@ -51,6 +51,9 @@ PLAY_MS_PER_HALF_STEP = 700
 DIV_ID = "em-run"
 PLOT_CONFIG = {"displaylogo": False, "scrollZoom": False, "responsive": True,
                "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+
+# A paragraph of the page quotes at most a file name; the rest is the app's own words.
+PARAGRAPH_CHARS = 2000
 
 
 def frame_indices(n_half_steps: int, current: int, max_frames: int = MAX_FRAMES) -> list[int]:
@@ -75,7 +78,7 @@ def _frame_spec(view: ExportView, X: np.ndarray, index: int, style, names) -> di
     history = view.history
     params = history[index].params
     responsibilities = shown_responsibilities(history, index, X)
-    title = html.escape(half_step_title(view, index))
+    title = untrusted_plotly(half_step_title(view, index), max_chars=300)
     if view.n_features == 1:
         top = mixture_figure_1d(X, params, responsibilities, style, feature_name=names[0],
                                 title=title)
@@ -224,7 +227,7 @@ def run_figure(view: ExportView) -> tuple[dict, dict]:
                          drawn_point_count(view.n_samples, len(indices), view.n_components))
     X = view.X[drawn]
     style = figure_style(len(X), view.presentation)
-    names = [html.escape(name) for name in view.feature_names]
+    names = list(view.feature_names)  # the figure builders escape them
     specs = {index: _frame_spec(view, X, index, style, names) for index in indices}
     base, frames = _animated(specs, view.index)
     layout = dict(base["layout"])
@@ -294,8 +297,10 @@ def run_html(view: ExportView) -> str:
         notes.append(f"This run has {len(history)} half-steps; the file holds {len(facts['frames'])}"
                      f" of them: every half-step up to {head - 1}, then an even selection up to "
                      f"the last one.")
-    escaped = [f"<p>{html.escape(text)}</p>" for text in paragraphs]
-    escaped += [f'<p class="warning">{html.escape(text)}</p>' for text in notes]
+    escaped = [f"<p>{untrusted_html(text, max_chars=PARAGRAPH_CHARS)}</p>"
+               for text in paragraphs]
+    escaped += [f'<p class="warning">{untrusted_html(text, max_chars=PARAGRAPH_CHARS)}</p>'
+                for text in notes]
     figure_div = pio.to_html(figure, config=PLOT_CONFIG, auto_play=False,
                              include_plotlyjs=True, include_mathjax=False, full_html=False,
                              default_height=f"{figure['layout'].get('height', 800)}px",
@@ -303,5 +308,6 @@ def run_html(view: ExportView) -> str:
     footer = (f"Saved from the app \"See EM\" (version {view.version}): the link of this view "
               f"is {link_text(view)} (after the page's address). "
               "This file works offline: plotly.js is inside it.")
-    return _PAGE.format(title=html.escape(title), paragraphs="\n".join(escaped),
-                        figure=figure_div, footer=html.escape(footer))
+    return _PAGE.format(title=untrusted_html(title, max_chars=PARAGRAPH_CHARS),
+                        paragraphs="\n".join(escaped), figure=figure_div,
+                        footer=untrusted_html(footer, max_chars=PARAGRAPH_CHARS))

@@ -18,6 +18,7 @@ import numpy as np
 import plotly.graph_objects as go
 from _plotly_utils.utils import to_typed_array_spec
 
+from ui.kit.escape import untrusted_plotly
 from ui.kit.step_rules import KIND_NAMES
 
 # Okabe & Ito's colour-blind-safe palette (minus its grey-ish black first), then two colours from
@@ -58,6 +59,12 @@ def component_rgba(component: int, alpha: float) -> str:
 def component_label(component: int) -> str:
     """How a component is named on screen: 1-based, as in the formulas."""
     return f"component {component + 1}"
+
+
+def plotly_labels(names: Sequence[str]) -> tuple[str, ...]:
+    """Column names (a user's CSV header, a preset's) made safe for Plotly titles and hover
+    templates: no HTML, no %{...} substitution."""
+    return tuple(untrusted_plotly(name) for name in names)
 
 
 def scatter_type(n_points: int) -> str:

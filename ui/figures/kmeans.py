@@ -19,6 +19,7 @@ from ui.figures.common import (
     component_hex,
     component_rgba,
     make_figure,
+    plotly_labels,
 )
 from ui.figures.two_d import data_ranges, means_traces, points_trace
 
@@ -84,7 +85,9 @@ def add_highlight(figure: go.Figure, X: np.ndarray, mask: np.ndarray | None,
 
 def square_layout(style: FigureStyle, x_range, y_range, feature_names: Sequence[str],
                   title: str) -> dict:
-    """The stepper's 2-D layout: fixed ranges and equal units on both axes (circles look round)."""
+    """The stepper's 2-D layout: fixed ranges and equal units on both axes (circles look round).
+
+    feature_names: the axis titles, already safe for Plotly (``plotly_labels``)."""
     layout = base_layout(style)
     layout.update(
         title={"text": title, "font": {"size": style.font_size + 2}},
@@ -116,9 +119,11 @@ def kmeans_figure_2d(X: np.ndarray, centers: np.ndarray, labels: np.ndarray | No
     """k-means at one half-step: hard colours, centres and (optionally) the Voronoi cells.
 
     X: (N, 2); centers: (K, 2) the centres on screen; labels: (N,) the clusters shown (None
-    before the first assignment: grey points). The axes are the stepper's, so this figure and
-    EM's line up side by side.
+    before the first assignment: grey points); feature_names: the columns' names as the data
+    has them (escaped here for Plotly, as the stepper's figure does). The axes are the
+    stepper's, so this figure and EM's line up side by side.
     """
+    titles = plotly_labels(feature_names)
     x_range, y_range = data_ranges(X)
     n_clusters = centers.shape[0]
     traces: list[dict] = []
@@ -130,15 +135,15 @@ def kmeans_figure_2d(X: np.ndarray, centers: np.ndarray, labels: np.ndarray | No
         # The stepper's hover lists responsibilities; for k-means a cluster number says it all.
         points["customdata"] = (labels + 1).astype(np.uint8)
         points["hovertemplate"] = (
-            f"point %{{pointNumber}}<br>{feature_names[0]} = %{{x:.3g}}, "
-            f"{feature_names[1]} = %{{y:.3g}}<br>cluster %{{customdata}}<extra></extra>"
+            f"point %{{pointNumber}}<br>{titles[0]} = %{{x:.3g}}, "
+            f"{titles[1]} = %{{y:.3g}}<br>cluster %{{customdata}}<extra></extra>"
         )
     traces.append(points)
     for trace in means_traces(centers, style, label="centre"):
         trace["showlegend"] = True
         traces.append(trace)
     return make_figure({"data": traces,
-                        "layout": square_layout(style, x_range, y_range, feature_names, title)})
+                        "layout": square_layout(style, x_range, y_range, titles, title)})
 
 
 def inertia_figure(inertias: Sequence[float | None], kinds: Sequence[str], current: int,

@@ -20,6 +20,7 @@ from ui.figures.common import (
     component_label,
     component_rgba,
     make_figure,
+    plotly_labels,
     point_marker,
     responsibility_hover,
     scatter_type,
@@ -96,6 +97,7 @@ def mixture_figure_1d(
     probe_click: ``click_grid(X)`` to make the figure clickable for moving the probe point (the
     grid, along density 0, becomes trace GRID_CURVE), or None.
     """
+    label = plotly_labels((feature_name,))[0]
     x = np.asarray(X, dtype=float).reshape(-1)
     centres, widths, heights = histogram_density(x)
     top = 1.35 * float(heights.max()) if len(heights) else 1.0
@@ -130,7 +132,7 @@ def mixture_figure_1d(
             "hovertemplate": "x = %{x:.3g}<br>p(x) = %{y:.3g}<extra></extra>",
         })
     customdata, hovertemplate = responsibility_hover(
-        responsibilities, f"point %{{pointNumber}}<br>{feature_name} = %{{x:.4g}}"
+        responsibilities, f"point %{{pointNumber}}<br>{label} = %{{x:.4g}}"
     )
     rug = {
         "type": scatter_type(len(x)), "x": x.astype(np.float32),
@@ -158,7 +160,7 @@ def mixture_figure_1d(
     layout = base_layout(style)
     layout.update(
         title={"text": title, "font": {"size": style.font_size + 2}},
-        xaxis=axis(style, feature_name, zeroline=False),
+        xaxis=axis(style, label, zeroline=False),
         yaxis=axis(style, "density", range=[2.2 * rug_level, top]),
         bargap=0, hovermode="closest", dragmode="pan",
     )

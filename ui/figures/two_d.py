@@ -27,6 +27,7 @@ from ui.figures.common import (
     component_hex,
     component_label,
     make_figure,
+    plotly_labels,
     point_marker,
     responsibility_hover,
     scatter_type,
@@ -88,7 +89,10 @@ def ellipse_caption(sigmas: Sequence[float]) -> str:
 def points_trace(X: np.ndarray, responsibilities: np.ndarray | None, style: FigureStyle, *,
                  hard_labels: bool = False, feature_names: Sequence[str] = ("x", "y"),
                  name: str = "data") -> dict:
-    """The data X (N, 2) coloured by responsibilities (N, K) (grey if None), hover showing them."""
+    """The data X (N, 2) coloured by responsibilities (N, K) (grey if None), hover showing them.
+
+    feature_names: the columns' names as the data has them (escaped here for Plotly)."""
+    feature_names = plotly_labels(feature_names)
     customdata, hovertemplate = responsibility_hover(
         responsibilities,
         f"point %{{pointNumber}}<br>{feature_names[0]} = %{{x:.3g}}, "
@@ -222,6 +226,7 @@ def mixture_figure_2d(
     """
     x_range, y_range = data_ranges(X)
     traces: list[dict] = []
+    axis_titles = plotly_labels(feature_names)
     if params is not None and show_density:
         contour = density_contour_trace(params, x_range, y_range, style)
         if contour is not None:
@@ -238,9 +243,9 @@ def mixture_figure_2d(
     layout = base_layout(style)
     layout.update(
         title={"text": title, "font": {"size": style.font_size + 2}},
-        xaxis=axis(style, feature_names[0], range=x_range, zeroline=False),
+        xaxis=axis(style, axis_titles[0], range=x_range, zeroline=False),
         # Equal units on both axes: a covariance ellipse must look like its covariance.
-        yaxis=axis(style, feature_names[1], range=y_range, zeroline=False, scaleanchor="x",
+        yaxis=axis(style, axis_titles[1], range=y_range, zeroline=False, scaleanchor="x",
                    scaleratio=1),
         hovermode="closest",
         dragmode="pan",

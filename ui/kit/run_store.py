@@ -31,6 +31,7 @@ from gmm_core.mixture import ComponentCollapse
 MAX_RUNS = 48
 MAX_STORED_VALUES = 30_000_000  # float64 values, about 240 MB
 RESPONSIBILITY_SLOTS = 3
+MEMO_SLOTS = 16
 
 
 def data_digest(X: np.ndarray) -> str:
@@ -84,6 +85,8 @@ class SharedRun:
         self._error: str | None = None
         # EM only: recent E-steps' responsibilities (N, K), by the index of their E entry.
         self._responsibilities: OrderedDict[int, np.ndarray | None] = OrderedDict()
+        # Derived results a page computes from the run (see ``memo``).
+        self._memo: OrderedDict[Hashable, object] = OrderedDict()
 
     @property
     def weight(self) -> int:
@@ -172,6 +175,20 @@ class SharedRun:
     def run_to_convergence(self, deadline: float | None = None) -> int:
         """Compute until converged, collapsed or max_iter (or ``deadline``); the last index."""
         return self.extend_to(None, deadline)
+
+    def memo(self, key: Hashable, compute: Callable[[], object]) -> object:
+        """``compute()``, kept with the run under ``key`` (a few at most): what every session
+        on this run would otherwise recompute, e.g. the explanation of a decrease of ℓ."""
+        with self._lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]
+        value = compute()
+        with self._lock:
+            self._memo[key] = value
+            while len(self._memo) > MEMO_SLOTS:
+                self._memo.popitem(last=False)
+        return value
 
     @property
     def finished(self) -> bool:

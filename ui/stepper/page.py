@@ -10,13 +10,18 @@ from ui.kit.links import LinkState
 from ui.kit.session import Family, Field
 from ui.kit.stepping import SteppingState
 from ui.kit.view_settings import LinkSpec, ViewSettings, stepper_link_spec
+from ui.rooms.panel import RoomSessionState
 
 # The name of the EM run's track in the stepping state.
 TRACK = "em"
 
 
-class StepperState(DataState, SteppingState, LinkState):
-    """Everything a stepper page keeps for a session (widget values and their companions)."""
+class StepperState(DataState, SteppingState, RoomSessionState, LinkState):
+    """Everything a stepper page keeps for a session (widget values and their companions).
+
+    RoomSessionState: presenting a room (its code, and the presenter token, which lives only
+    here and never in a URL) or following one (ui/rooms/panel.py).
+    """
 
     # The model (reg, tol and means are text boxes: bad text is reported, not lost).
     k = Field(int, 3)
@@ -47,6 +52,8 @@ class StepperState(DataState, SteppingState, LinkState):
     means_clear = Field(bool, False)
     # Lesson buttons.
     lesson = Family(bool, False)            # lesson name -> its button
+    # Download buttons.
+    download = Family(bool, False)          # file kind -> its button
 
 
 @dataclass(frozen=True)

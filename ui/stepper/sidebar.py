@@ -31,6 +31,7 @@ from ui.kit.escape import untrusted_markdown
 from ui.kit.run_store import RunSpec, SharedRun, run_store
 from ui.kit.text import means_text
 from ui.kit.view_settings import ViewSettings
+from ui.rooms import panel as rooms
 from ui.stepper.means_picker import means_picker
 from ui.stepper.page import TRACK, StepperPage
 
@@ -76,10 +77,30 @@ def write_settings(page: StepperPage, settings: ViewSettings) -> None:
 
 
 def _apply_link(page: StepperPage, query: dict[str, str]) -> tuple[str, ...]:
+    rooms.note_join_link(page.state, query)  # a join link's room= is joined by room_panel
     settings, problems = vs.parse_query(query, page.spec, means_picker=True)
     write_settings(page, settings)
     stepping.request_position(page.state, settings.step, announce=True)
     return problems
+
+
+def _apply_room_view(page: StepperPage, query: dict[str, str]) -> tuple[str, ...]:
+    """Show a room's view: its settings read as a link's, at its half-step. When the settings
+    are those on screen the run stays the same, so the half-step is moved to directly."""
+    state = page.state
+    settings, problems = vs.parse_query(query, page.spec, means_picker=True)
+    same_run = (state.shown_query is not None
+                and _settings_part(state.shown_query) == _settings_part(query))
+    write_settings(page, settings)
+    if same_run:
+        stepping.move_to(state, TRACK, settings.step)
+    else:
+        stepping.request_position(state, settings.step, announce=True)
+    return problems
+
+
+def _settings_part(query: dict[str, str]) -> dict[str, str]:
+    return {name: value for name, value in query.items() if name not in ("step", "room")}
 
 
 def apply_settings(page: StepperPage, settings: ViewSettings, index: int) -> None:
@@ -210,9 +231,12 @@ def sidebar(page: StepperPage, lessons: Callable[[StepperPage], None] | None = N
         model_box = st.container()
         st.header("Display")
         display = display_controls(page)
+        room_box = st.container()
         if lessons is not None:
             st.header("Lessons")
             lessons(page)
+    # Before the settings widgets: a room's view is written into them.
+    rooms.room_panel(state, page.page, lambda query: _apply_room_view(page, query), room_box)
     # The model is read first because validating a CSV needs K, but it is drawn below the data.
     with model_box:
         model, picker_box = model_controls(page)
@@ -240,6 +264,7 @@ def link_query(page: StepperPage, settings: ViewSettings) -> dict[str, str] | No
 def link_box(page: StepperPage, settings: ViewSettings, index: int) -> None:
     """Keep the address bar equal to the view's link, and show that link to copy."""
     query = link_query(page, replace(settings, step=index))
+    rooms.sync_room(page.state, page.page, query)
     if query is None:
         st.caption("A view of an uploaded CSV cannot be shared as a link: the file stays in "
                    "your browser session.")

@@ -26,6 +26,7 @@ from ui.kit.stepping import Track
 from ui.kit.text import log_likelihood
 from ui.stepper import notes
 from ui.stepper.details import detail_panels
+from ui.stepper.downloads import downloads_panel, export_view, sklearn_panel
 from ui.stepper.lessons import lesson_panels
 from ui.stepper.page import TRACK, StepperPage
 from ui.stepper.probe import move_probe_to_click, probe
@@ -102,10 +103,13 @@ def _draw(page: StepperPage, setup: Setup, run: SharedRun, index: int) -> None:
         st.caption(_figure_caption(page, setup))
     with note_box:
         _likelihood_chart(history, index, status, style)
-        _notes(page, history, index, status, setup)
+        _notes(page, run, history, index, status, setup)
 
     detail_panels(page, setup, run, history, index, responsibilities)
     link_box(page, setup.settings, index)
+    view = export_view(page, setup, run, index)
+    sklearn_panel(page, view)
+    downloads_panel(page, view)
     lesson_panels(page, setup, run)
 
 
@@ -154,7 +158,14 @@ def _likelihood_chart(history, index: int, status: str, style) -> None:
         st.caption(LOWER_BOUND_CAPTION)
 
 
-def _notes(page: StepperPage, history, index: int, status: str, setup: Setup) -> None:
+def _decrease_reason(run: SharedRun, X, history, reg_covar: float, index: int) -> str | None:
+    """Why ℓ fell at ``index`` (an E- and an M-step over all points: kept with the run)."""
+    return run.memo(("decrease", index),
+                    lambda: explain_decrease(X, history[:index + 1], reg_covar, index))
+
+
+def _notes(page: StepperPage, run: SharedRun, history, index: int, status: str,
+           setup: Setup) -> None:
     """The "what to notice" note, and a warning with its true cause if ℓ ever decreased."""
     settings, X = setup.settings, setup.data.X
     values = [entry.log_likelihood for entry in history]
@@ -163,13 +174,13 @@ def _notes(page: StepperPage, history, index: int, status: str, setup: Setup) ->
         first = decreased[0]
         # On a decreasing half-step the note below explains it; elsewhere the warning does.
         reason = ("" if index in decreased else f" At half-step {first}: "
-                  + (explain_decrease(X, history, settings.reg, first) or ""))
+                  + (_decrease_reason(run, X, history, settings.reg, first) or ""))
         st.warning(f"The log-likelihood decreased at half-step(s) "
                    f"{', '.join(map(str, decreased))}.{reason}")
     context = notes.NoteContext(
         status=status, init=settings.init, n_points=len(X), n_features=page.n_features,
         reg_covar=settings.reg, tol=settings.tol, max_iter=settings.max_iter,
         data_variance=data_variance(X),
-        decrease_reason=explain_decrease(X, history, settings.reg, index)
+        decrease_reason=_decrease_reason(run, X, history, settings.reg, index)
         if index in decreased else None)
     st.info(notes.what_to_notice(history, index, context))
