@@ -111,8 +111,8 @@ def test_the_one_dimensional_page_uses_the_same_notation():
 
 
 def test_the_ellipses_say_how_much_mass_they_hold_and_can_be_drawn_by_coverage():
+    from gmm_core.gaussian import sigma_for_mass
     from tests.pages.stepper_helpers import charts, decode
-    from ui.figures.two_d import radius_for_coverage
 
     app = open_page(PAGE_2D)
     caption = texts(app.caption)
@@ -126,13 +126,12 @@ def test_the_ellipses_say_how_much_mass_they_hold_and_can_be_drawn_by_coverage()
     assert "holds 50.0% of its component's mass" in caption and "95.0%" in caption
     half = [trace for trace in charts(app)[0]["data"] if trace.get("name") == "component 1"][0]
     # The 50 % ellipse is the 1σ ellipse scaled by the χ² quantile's square root.
-    import numpy as np
 
     def width(trace):
         x = decode(trace["x"]).astype(float)
         return x.max() - x.min()
 
-    assert width(half) / width(one_sigma) == pytest.approx(radius_for_coverage(0.5), rel=1e-6)
+    assert width(half) / width(one_sigma) == pytest.approx(sigma_for_mass(0.5), rel=1e-6)
 
 
 def test_the_one_dimensional_caption_gives_the_share_of_one_sigma():

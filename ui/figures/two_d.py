@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy.special import logsumexp
-from scipy.stats import chi2
 
+from gmm_core.gaussian import mass_within
 from gmm_core.mixture import (
     ComponentCollapse,
     MixtureParams,
@@ -62,24 +62,12 @@ def ellipse_outline(mean: np.ndarray, covariance: np.ndarray, n_sigma: float,
     return mean + (circle * half_axes) @ eigenvectors.T
 
 
-def radius_for_coverage(coverage: float, n_features: int = 2) -> float:
-    """The Mahalanobis radius r whose ellipse (ellipsoid) holds ``coverage`` of a Gaussian's
-    mass: r² is the ``coverage`` quantile of χ² with ``n_features`` degrees of freedom."""
-    return float(np.sqrt(chi2.ppf(coverage, n_features)))
-
-
-def coverage_of_radius(radius: float, n_features: int = 2) -> float:
-    """The share of a Gaussian's mass inside the ellipse of Mahalanobis radius ``radius``
-    (2-D, 1σ: 39.3 %; 2σ: 86.5 %; 1-D, ±1σ: 68.3 %)."""
-    return float(chi2.cdf(radius**2, n_features))
-
-
 def ellipse_caption(sigmas: Sequence[float]) -> str:
     """What the drawn ellipses mean, computed: "solid: 1σ, 39.3 % of its component's mass; ..."."""
     parts = []
     for position, n_sigma in enumerate(sigmas):
         line = "solid" if position == 0 else "dashed"
-        parts.append(f"{line}: {n_sigma:.3g}σ, holds {coverage_of_radius(n_sigma):.1%} of its "
+        parts.append(f"{line}: {n_sigma:.3g}σ, holds {mass_within(n_sigma):.1%} of its "
                      "component's mass")
     return ("Each ellipse is a contour of a component's Gaussian (" + "; ".join(parts)
             + "; χ² with 2 degrees of freedom). Its axes are the eigenvectors of Σ_k, its "
@@ -222,7 +210,8 @@ def mixture_figure_2d(
     ``component_hex(k)`` on every step, so colours never switch between components.
     probe_click: ``click_grid(X)`` to make every spot clickable for moving the probe point
     (the grid becomes trace GRID_CURVE), or None. ellipse_sigmas: the Mahalanobis radii of the
-    ellipses drawn per component (``radius_for_coverage`` turns a share of mass into one).
+    ellipses drawn per component (``gmm_core.gaussian.sigma_for_mass`` turns a share of mass
+    into one).
     """
     x_range, y_range = data_ranges(X)
     traces: list[dict] = []

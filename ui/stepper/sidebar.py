@@ -14,8 +14,9 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from gmm_core.em_run import reg_covar_warning
+from gmm_core.gaussian import sigma_for_mass
 from gmm_core.initialisation import INIT_DESCRIPTIONS
-from ui.figures.two_d import ELLIPSE_COVERAGES, ELLIPSE_SIGMAS, radius_for_coverage
+from ui.figures.two_d import ELLIPSE_COVERAGES, ELLIPSE_SIGMAS
 from ui.kit import links, stepping, user_input
 from ui.kit import view_settings as vs
 from ui.kit.data_picker import (
@@ -211,7 +212,7 @@ def display_controls(page: StepperPage) -> DisplayOptions:
                                       help="Draw each component's contours by σ, or by the "
                                            "share of its mass they hold.")
         if choice == "coverage":
-            sigmas = tuple(radius_for_coverage(share) for share in ELLIPSE_COVERAGES)
+            sigmas = tuple(sigma_for_mass(share) for share in ELLIPSE_COVERAGES)
     return DisplayOptions(presentation, hard, density, sigmas)
 
 

@@ -13,10 +13,11 @@ import streamlit as st
 
 from gmm_core.diagnostics import data_variance
 from gmm_core.em_run import explain_decrease, likelihood_decreases
+from gmm_core.gaussian import mass_within
 from ui.figures import figure_style, mixture_figure_1d, mixture_figure_2d
 from ui.figures.click_grid import click_grid
 from ui.figures.svg import log_likelihood_svg
-from ui.figures.two_d import coverage_of_radius, ellipse_caption
+from ui.figures.two_d import ellipse_caption
 from ui.kit import stepping
 from ui.kit.display import show_figure
 from ui.kit.notation import glossary
@@ -134,7 +135,7 @@ def _figure_caption(page: StepperPage, setup: Setup) -> str:
     if page.n_features == 1:
         return ("Each filled curve is a weighted component π_k N(x | μ_k, σ²_k), the dark "
                 "dashed curve their sum p(x); the interval μ_k ± σ_k holds "
-                f"{coverage_of_radius(1.0, 1):.1%} of component k's mass. The rug shows "
+                f"{mass_within(1.0, 1):.1%} of component k's mass. The rug shows "
                 "the points, coloured by their responsibilities r_ik.")
     return ellipse_caption(setup.display.ellipse_sigmas)
 
