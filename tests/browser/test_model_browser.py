@@ -5,6 +5,7 @@ EM's start, and the hand-off link to the 2-D stepper carries the sample."""
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from gmm_core import generative
 from gmm_core.means_only import means_only_data, surface_grid, surface_resolution
@@ -17,9 +18,12 @@ from tests.browser.harness import (
     wait_for_rerun,
 )
 from ui.mixture_model import state
-from ui.mixture_model.links import stepper_query
+from ui.mixture_model.links import stepper_query, why_em_climbs_link
 
 PAGE = "pages/5_The_mixture_model.py"
+# The page is long (eight sections, a dozen figures): its first view on a fresh server of a
+# shared 2-core machine can take minutes.
+OPEN_TIMEOUT_MS = 180_000
 
 
 def _surface_chart(page):
@@ -31,7 +35,7 @@ def _surface_chart(page):
 
 @pytest.mark.browser
 def test_the_mixture_model_page_works_from_its_url(browser, fresh_server):
-    page = open_app_page(browser, page_url(fresh_server(), PAGE))
+    page = open_app_page(browser, page_url(fresh_server(), PAGE), timeout_ms=OPEN_TIMEOUT_MS)
     assert_no_exception(page)
     assert page.get_by_role("heading", name="The mixture model", level=1).is_visible()
     assert page.title() == "The mixture model"
@@ -79,3 +83,46 @@ def test_the_mixture_model_page_works_from_its_url(browser, fresh_server):
     assert_no_exception(page)
     chart.scroll_into_view_if_needed()
     screenshot(page, "mixture_model_surface")
+
+
+def _serious_violations(page) -> list[str]:
+    """axe-core's critical and serious WCAG 2.1 A/AA violations on the page, one line each."""
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": [
+        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+    return [f"{violation['id']} ({violation['impact']}): "
+            + "; ".join(str(node["target"]) for node in violation["nodes"][:3])
+            for violation in results.response["violations"]
+            if violation["impact"] in ("critical", "serious")]
+
+
+@pytest.mark.browser
+def test_the_page_passes_an_accessibility_audit_and_links_to_why_em_climbs(browser,
+                                                                            fresh_server):
+    """axe-core, fresh and after stepping: no critical or serious violation (a wide formula
+    used to be a scrollable region no keyboard could reach). The anchor of "Why EM climbs",
+    which the steppers link to, scrolls to its heading."""
+    base_url = fresh_server()
+    # The steppers' link: the page's first view with the anchor.
+    page = open_app_page(browser, f"{base_url.rstrip('/')}/{why_em_climbs_link()}",
+                         timeout_ms=OPEN_TIMEOUT_MS)
+    assert page.evaluate("() => window.location.hash") == "#why-em-climbs"
+    assert_no_exception(page)
+    heading = page.locator('[id="why-em-climbs"]')
+    heading.wait_for(timeout=60_000)
+    page.wait_for_function(
+        "() => { const r = document.getElementById('why-em-climbs').getBoundingClientRect();"
+        " return r.top >= -5 && r.top < window.innerHeight; }", timeout=30_000)
+    page.locator('[data-testid="stPlotlyChart"]').last.wait_for(timeout=60_000)
+    # No formula sits in a scrolling box: they wrap.
+    assert page.locator(".katex-display").count() == 0
+    assert _serious_violations(page) == []
+    page.get_by_role("button", name="E-step", exact=True).first.click()
+    wait_for_rerun(page)
+    page.get_by_role("button", name="M-step", exact=True).last.click()
+    wait_for_rerun(page)
+    assert page.get_by_text("After an M-step", exact=False).first.is_visible()
+    # The text alternatives are there for every figure.
+    describe = page.get_by_text("Describe this figure", exact=True)
+    assert describe.count() == page.locator('[data-testid="stPlotlyChart"]').count() + 1
+    assert _serious_violations(page) == []
+    assert_no_exception(page)

@@ -32,6 +32,11 @@ def page(run_app):
     return at
 
 
+def display_formulas(at) -> str:
+    """The display formulas (st.markdown with display-style maths; see accessible.formula)."""
+    return " ".join(m.value for m in at.markdown if m.value.startswith("$\\displaystyle"))
+
+
 def step(at, label: str, bar: str = "surface"):
     button = at.button(key=STATE.step_button.key(f"{bar}.{BUTTON_NAMES[label]}"))
     assert button.label == label and not button.disabled
@@ -152,7 +157,7 @@ def test_few_points_can_have_a_genuinely_different_local_optimum(page):
 def test_why_em_climbs_has_an_anchor_for_the_steppers(page):
     (header,) = [h for h in page.header if h.value == "6 · Why EM climbs"]
     assert header.proto.anchor == bound.ANCHOR == "why-em-climbs"
-    formulas = " ".join(latex.value for latex in page.latex)
+    formulas = display_formulas(page)
     assert r"\mathrm{KL}\big(q_i \,\|\, p(z_i \mid x_i, \theta)\big)" in formulas
     assert r"\ell(\theta^{\text{new}}) \;\ge\; \mathcal{F}(q, \theta^{\text{new}})" in formulas
 
@@ -207,7 +212,7 @@ def test_the_gaussian_section_shows_the_eigen_decomposition_and_the_mass_of_an_e
     page.slider(key=STATE.key("gauss_std1")).set_value(1.5).run()
     page.slider(key=STATE.key("gauss_std2")).set_value(0.5).run()
     page.slider(key=STATE.key("gauss_rho")).set_value(0.0).run()
-    formulas = " ".join(latex.value for latex in page.latex)
+    formulas = display_formulas(page)
     assert r"\Lambda = \begin{pmatrix}2.25 & 0\\0 & 0.25\end{pmatrix}" in formulas
     assert r"\sqrt{\lambda_1} = 1.5" in formulas and r"\sqrt{\lambda_2} = 0.5" in formulas
     words = texts(page.markdown)
@@ -248,3 +253,34 @@ def test_one_notation_everywhere_outside_the_glossary(page):
                   "Multinomial", "μ(j)"):
         assert wrong not in text, wrong
     assert re.search(r"\bj = 1", text) is None
+
+
+# --- text alternatives (issue #14) ------------------------------------------------------------
+
+
+def descriptions(at) -> list[str]:
+    return ["\n".join(m.value for m in expander.markdown)
+            for expander in at.expander if expander.label == "Describe this figure"]
+
+
+def test_every_figure_has_a_description_of_its_current_state(page):
+    described = descriptions(page)
+    # The plate diagram and every Plotly figure on the page.
+    assert len(described) == 1 + len(charts(page))
+    joined = "\n".join(described)
+    assert "A plate diagram of the mixture model" in joined
+    assert "0 of 300 points drawn from 3 components" in joined
+    assert "component 1 at (-4.00, 0.00) with weight π₁ = 0.30" in joined
+    assert "EM's path starts at (-1, -0.5) and has reached half-step 0" in joined
+    assert "No lower bound is drawn yet" in joined
+    assert "1000 draws from a 2-D Gaussian" in joined and "39.3 % of the mass" in joined
+    (draw,) = [b for b in page.button if b.label == "Draw 10"]
+    draw.click().run()
+    step(page, "Run to convergence")
+    joined = "\n".join(descriptions(page))
+    assert "10 of 300 points drawn" in joined and "The newest point, ringed, is at" in joined
+    shape = surface_shape(means_only_data(4.0, 200, 0))
+    first = shape.maxima[0]
+    assert f"Maxima (stars): ({first.mu1:.4g}, {first.mu2:.4g})" in joined
+    assert "coloured by the responsibilities of the last E-step" in joined
+    assert "The lower bound F(q, θ) lies under ℓ everywhere" in joined

@@ -90,3 +90,38 @@ def test_the_bound_figure_and_the_gaussian_figure_are_labelled():
     assert "1σ ellipse: 39.3 % of the mass" in names and "2σ ellipse: 86.5 % of the mass" in names
     assert "95 % ellipse (c = 2.45σ)" in names
     assert surface_grid(means_only_data(4.0, 20, 0), 10).shape == (10,)
+
+
+def test_the_descriptions_say_what_each_figure_shows_now():
+    from gmm_core.generative import PRESET_SPECS, sample_spec, supervised_estimates
+    from ui.mixture_model import describe
+
+    spec = PRESET_SPECS["two-separated"][1]
+    data = sample_spec(spec, 50, 0)
+    params = spec.to_params()
+    shown = describe.sampling(data.labels, 5, params, False, data.X)
+    counts = np.bincount(data.labels[:5], minlength=2)
+    assert shown.startswith("5 of 50 points drawn from 2 components")
+    assert f"1: {counts[0]}, 2: {counts[1]}" in shown
+    assert f"came from component {data.labels[4] + 1}." in shown
+    hidden = describe.sampling(data.labels, 5, params, True, data.X)
+    assert "hidden" in hidden and "came from" not in hidden
+    assert "no draws yet" in describe.draw_counts(spec.weights, data.labels[:0])
+    assert "component 2: π = 0.50, drawn" in describe.draw_counts(spec.weights, data.labels)
+    assert "component 1: 0.250, component 2: 0.750" in describe.posterior(
+        params, 50, (1.0, 2.0), [0.25, 0.75])
+    estimates = supervised_estimates(data.X[:3], data.labels[:3] * 0, 2)
+    assert "component 2: no points, no estimate" in describe.supervised(estimates, params, 3)
+    X = means_only_data(0.5, 200, 1)
+    path = means_only_path(X, -1.0, -0.5)
+    shape = surface_shape(X)
+    text = describe.surface(surface_grid(X, 20), shape, path, 0)
+    assert "Saddles (crosses): none" in text and "has reached half-step 0" in text
+    assert "no E-step has computed" in describe.one_d(200, path.means[0], False)
+    assert "it never goes down" in describe.likelihood_curve(path.log_likelihoods)
+    grid = np.linspace(-2, 2, 5)
+    assert "No lower bound is drawn yet" in describe.bound("μ₁", "μ₂", 0.5, grid, -grid**2,
+                                                           None, (0.0, 0.0, None), None)
+    text = describe.gaussian(2.0, 1.0, 0.0, covariance_2d(2.0, 1.0, 0.0),
+                             np.random.default_rng(0).normal(size=(100, 2)))
+    assert "half-axes 2.00 and 1.00, the long one at 0.0°" in text and "39.3 %" in text

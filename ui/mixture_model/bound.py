@@ -2,7 +2,8 @@
 it, and Bishop's figure live on the means-only run of the section before (same run, same
 half-step, its own step bar).
 
-The anchor of the section, for links from the steppers: ``The_mixture_model#why-em-climbs``.
+Its anchor is ``why-em-climbs``; the steppers link to it with
+``ui.mixture_model.links.why_em_climbs_link()``.
 """
 
 from __future__ import annotations
@@ -15,14 +16,15 @@ import streamlit as st
 from gmm_core.bound import bound_maximiser, means_only_slice
 from gmm_core.means_only import MeansOnlyPath
 from ui.figures.common import FigureStyle
-from ui.kit.display import show_figure
 from ui.kit.stepping import step_bar
 from ui.kit.text import log_likelihood, number
+from ui.mixture_model import describe
+from ui.mixture_model.accessible import figure, formula
+from ui.mixture_model.links import ANCHOR
 from ui.mixture_model.state import STATE
 from ui.mixture_model.surface import MeansOnlyView
 from ui.mixture_model.surface_figures import bound_figure
 
-ANCHOR = "why-em-climbs"
 AXES = ("μ₁", "μ₂")
 
 
@@ -91,7 +93,7 @@ def why_em_climbs(view: MeansOnlyView, style: FigureStyle) -> None:
         "Take any distribution q over the hidden labels, qᵢₖ ≥ 0 with Σₖ qᵢₖ = 1 for every "
         "point. Then"
     )
-    st.latex(r"\ell(\theta) \;=\; \mathcal{F}(q, \theta) \;+\; \sum_{i=1}^{N} "
+    formula(r"\ell(\theta) \;=\; \mathcal{F}(q, \theta) \;+\; \sum_{i=1}^{N} "
              r"\mathrm{KL}\big(q_i \,\|\, p(z_i \mid x_i, \theta)\big), \qquad "
              r"\mathcal{F}(q, \theta) \;=\; \underbrace{\sum_{i=1}^{N}\sum_{k=1}^{K} q_{ik}"
              r"\log\big(\pi_k\, \mathcal{N}(x_i \mid \mu_k, \Sigma_k)\big)}_{Q(\theta;\, q)"
@@ -110,7 +112,7 @@ def why_em_climbs(view: MeansOnlyView, style: FigureStyle) -> None:
         "rᵢₖ. Its maximiser is exactly the M-step's formulas: Nₖ = Σᵢ rᵢₖ, "
         "πₖ = Nₖ / N, μₖ = Σᵢ rᵢₖ xᵢ / Nₖ, Σₖ = Σᵢ rᵢₖ (xᵢ − μₖ)(xᵢ − μₖ)ᵀ / Nₖ."
     )
-    st.latex(r"\ell(\theta^{\text{new}}) \;\ge\; \mathcal{F}(q, \theta^{\text{new}}) \;\ge\; "
+    formula(r"\ell(\theta^{\text{new}}) \;\ge\; \mathcal{F}(q, \theta^{\text{new}}) \;\ge\; "
              r"\mathcal{F}(q, \theta^{\text{old}}) \;=\; \ell(\theta^{\text{old}})")
     st.markdown(
         "So ℓ can only rise. One caveat: the steppers add λ = reg_covar (a small number) to "
@@ -142,10 +144,12 @@ def _live_figure(view: MeansOnlyView, style: FigureStyle) -> None:
         top = (top_at, float(means_only_slice(view.X, state.means, moving, [top_at],
                                               state.q)[1][0]))
     with figure_column:
-        show_figure(bound_figure(view.grid, ell, bound, moving, held,
-                                 (float(state.means[moving]), state.log_likelihood,
-                                  state.bound), style, top=top, before=state.before),
-                    width="stretch")
+        now = (float(state.means[moving]), state.log_likelihood, state.bound)
+        figure(bound_figure(view.grid, ell, bound, moving, held, now, style, top=top,
+                            before=state.before),
+               describe.bound(AXES[moving], AXES[1 - moving], held, view.grid, ell, bound, now,
+                              top),
+               width="stretch")
         st.caption("Solid: ℓ along one mean with the other held at its current value. Dashed: "
                    "the bound F(q, θ) for the q of the last E-step, under ℓ everywhere. Pink: "
                    "the gap ℓ − F. Triangle: the top of the bound, where the M-step goes.")

@@ -16,7 +16,8 @@ from ui.figures.common import component_hex
 from ui.kit import links as kit_links
 from ui.kit.text import subscript
 from ui.mixture_model import links
-from ui.mixture_model.state import DEFAULT_N, DEFAULT_SEED, STATE
+from ui.mixture_model.defaults import DEFAULT_N, DEFAULT_SEED, DEFAULT_SPEC
+from ui.mixture_model.state import STATE
 
 # (field of ComponentSpec, slider label, step); the ranges are the spec's own bounds.
 COMPONENT_FIELDS = (
@@ -35,7 +36,6 @@ FIELD_RANGES = {
     "std_y": (generative.STD_MIN, generative.STD_MAX),
     "correlation": (-generative.CORRELATION_LIMIT, generative.CORRELATION_LIMIT),
 }
-DEFAULT_SPEC = generative.PRESET_SPECS[generative.DEFAULT_PRESET][1]
 
 
 def component_key(component: int, field: str) -> str:

@@ -11,8 +11,9 @@ from gmm_core.gaussian import covariance_2d, fraction_within, mass_within, princ
 from gmm_core.mixture import MixtureParams, sample
 from gmm_core.selection import n_parameters
 from ui.figures.common import FigureStyle
-from ui.kit.display import show_figure
 from ui.kit.text import latex_matrix, latex_number, latex_vector
+from ui.mixture_model import describe
+from ui.mixture_model.accessible import figure, formula
 from ui.mixture_model.gaussian_figure import gaussian_figure
 from ui.mixture_model.state import STATE
 
@@ -40,8 +41,8 @@ def covariance_types_table() -> str:
     K = 3, D = 2 from gmm_core.selection.n_parameters)."""
     lines = [f"| covariance_type | assumes | covariance parameters | p for K = {EXAMPLE_K}, "
              f"D = {EXAMPLE_D} |", "|---|---|---|---|"]
-    for name, _sigma, assumes, formula in COVARIANCE_TYPES:
-        lines.append(f"| {name} | {assumes} | {formula} | "
+    for name, _sigma, assumes, count in COVARIANCE_TYPES:
+        lines.append(f"| {name} | {assumes} | {count} | "
                      f"{n_parameters(EXAMPLE_K, EXAMPLE_D, name)} |")
     return "\n".join(lines)
 
@@ -50,7 +51,7 @@ def the_gaussian(style: FigureStyle) -> None:
     st.header("7 · The Gaussian behind the ellipses", anchor=ANCHOR)
     st.markdown("Each component is a Gaussian in D dimensions (D = 2 for the points of "
                 "section 2). Its density is")
-    st.latex(r"\mathcal{N}(x \mid \mu_k, \Sigma_k) = \frac{1}{(2\pi)^{D/2}\,|\Sigma_k|^{1/2}}"
+    formula(r"\mathcal{N}(x \mid \mu_k, \Sigma_k) = \frac{1}{(2\pi)^{D/2}\,|\Sigma_k|^{1/2}}"
              r"\exp\!\Big(-\tfrac{1}{2}(x - \mu_k)^{\mathsf T}\,\Sigma_k^{-1}\,(x - \mu_k)\Big)")
     st.markdown(
         "It is the same on every ellipse (x − μₖ)ᵀ Σₖ⁻¹ (x − μₖ) = c²: the 1σ and 2σ "
@@ -65,8 +66,10 @@ def the_gaussian(style: FigureStyle) -> None:
     draws, _labels = sample(MixtureParams(np.ones(1), np.zeros((1, 2)), covariance[None],
                                           "full"), SAMPLE_SIZE, 0)
     with figure_column:
-        show_figure(gaussian_figure(covariance, draws, style, coverage=coverage),
-                    width="stretch")
+        figure(gaussian_figure(covariance, draws, style, coverage=coverage),
+               describe.gaussian(STATE.gauss_std1, STATE.gauss_std2, STATE.gauss_rho,
+                                 covariance, draws),
+               width="stretch")
     inside = [fraction_within(draws, np.zeros(2), covariance, c) for c in (1.0, 2.0)]
     st.markdown(
         "**What an ellipse holds.** For a draw from its own Gaussian, (x − μ)ᵀ Σ⁻¹ (x − μ) "
@@ -80,10 +83,9 @@ def the_gaussian(style: FigureStyle) -> None:
     )
     st.markdown("**Covariance types** (scikit-learn's `covariance_type`) restrict Σₖ and so "
                 "the shapes a mixture can take:")
-    st.latex(r"\quad ".join(f"\\text{{{name}: }} {sigma}"
-                            for name, sigma, _assumes, _formula in COVARIANCE_TYPES[:2])
-             + r"\\" + r"\quad ".join(f"\\text{{{name}: }} {sigma}"
-                                      for name, sigma, _a, _f in COVARIANCE_TYPES[2:]))
+    for pair in (COVARIANCE_TYPES[:2], COVARIANCE_TYPES[2:]):
+        formula(r"\qquad ".join(f"\\text{{{name}: }} {sigma}"
+                                for name, sigma, _assumes, _count in pair))
     st.markdown(covariance_types_table())
     st.markdown(
         "A mixture's free parameters are p = (K − 1) weights (they sum to 1) + K·D means + "
@@ -108,10 +110,10 @@ def _gaussian_controls() -> tuple[np.ndarray, bool]:
 
 def _decomposition(covariance: np.ndarray) -> None:
     axes = principal_axes(covariance)
-    st.latex(r"\Sigma = " + latex_matrix(covariance, 3) + " = U \\Lambda U^{\\mathsf T},"
+    formula(r"\Sigma = " + latex_matrix(covariance, 3) + " = U \\Lambda U^{\\mathsf T},"
              r"\quad U = " + latex_matrix(axes.directions, 3)
              + r",\quad \Lambda = " + latex_matrix(np.diag(axes.variances), 3))
-    st.latex(r"\sqrt{\lambda_1} = " + latex_number(axes.half_axes[0], 3)
+    formula(r"\sqrt{\lambda_1} = " + latex_number(axes.half_axes[0], 3)
              + r",\; \sqrt{\lambda_2} = " + latex_number(axes.half_axes[1], 3)
              + r",\quad u_1 = " + latex_vector(axes.directions[:, 0], 3)
              + r"\ \text{at } " + latex_number(axes.angle_degrees, 3) + r"^\circ")

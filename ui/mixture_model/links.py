@@ -13,12 +13,15 @@ from dataclasses import dataclass
 from gmm_core import generative
 from gmm_core.generative import MixtureSpec
 from ui.kit.links import clean_query, parse_int
-from ui.pages import EM_2D
+from ui.mixture_model.defaults import DEFAULT_N, DEFAULT_SEED, DEFAULT_SPEC
+from ui.pages import EM_2D, MIXTURE_MODEL
 
 # The parameters of this page's own links.
 PAGE_PARAMETERS = ("spec", "n", "seed")
 # The page the sample is handed to.
 STEPPER_PAGE = EM_2D
+# The anchor of the section "Why EM climbs".
+ANCHOR = "why-em-climbs"
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,14 @@ def page_query(spec: MixtureSpec, n_samples: int, seed: int) -> dict[str, str]:
     """This page's link to the mixture and sample on screen."""
     return {"spec": generative.encode_spec(spec), "n": str(int(n_samples)),
             "seed": str(int(seed))}
+
+
+def why_em_climbs_link() -> str:
+    """The address of the section "Why EM climbs", relative to the app's root, for the
+    steppers' formulas. It names the page's first view in full: a link without a query would
+    be rewritten to the view's query on arrival, which drops the #anchor before the browser
+    scrolls to it."""
+    return MIXTURE_MODEL.link(page_query(DEFAULT_SPEC, DEFAULT_N, DEFAULT_SEED)) + "#" + ANCHOR
 
 
 def stepper_query(spec: MixtureSpec, n_samples: int, seed: int) -> dict[str, str]:

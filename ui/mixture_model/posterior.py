@@ -12,7 +12,8 @@ from gmm_core.generative import MixtureSpec
 from gmm_core.mixture import e_step, weighted_log_densities
 from ui.figures import membership_bar_figure, mixture_figure_2d
 from ui.figures.common import FigureStyle
-from ui.kit.display import show_figure
+from ui.mixture_model import describe
+from ui.mixture_model.accessible import figure
 from ui.mixture_model.state import STATE
 
 
@@ -43,9 +44,12 @@ def posterior_explorer(spec: MixtureSpec, dataset: Dataset, style: FigureStyle) 
         st.dataframe(table, hide_index=True, width="stretch",
                      column_config={"πₖ N(x | μₖ, Σₖ)": st.column_config.NumberColumn(
                          format="%.3e")})
-        show_figure(membership_bar_figure(posterior, style, title="P(z = k | x)"),
-                    width="stretch")
+        figure(membership_bar_figure(posterior, style, title="P(z = k | x)"),
+               "Bars of the posterior P(z = k | x) at your point: "
+               + ", ".join(f"component {k + 1}: {p:.3f}" for k, p in enumerate(posterior))
+               + ".", width="stretch")
     with figure_column:
         st.markdown("**The mixture you set, its sample in grey, and your point ★**")
-        show_figure(mixture_figure_2d(dataset.X, params, None, style, probe=(probe_x, probe_y)),
-                    width="stretch")
+        figure(mixture_figure_2d(dataset.X, params, None, style, probe=(probe_x, probe_y)),
+               describe.posterior(params, len(dataset.X), (probe_x, probe_y), posterior),
+               width="stretch")

@@ -14,7 +14,8 @@ from gmm_core.datasets import Dataset
 from gmm_core.generative import MixtureSpec, encode_spec
 from ui.figures import figure_style
 from ui.figures.common import FigureStyle
-from ui.mixture_model import controls, story
+from ui.mixture_model import controls, describe, story
+from ui.mixture_model.accessible import DESCRIBE, formula
 from ui.mixture_model.figures import graphical_model_dot
 from ui.mixture_model.posterior import posterior_explorer
 from ui.mixture_model.supervised import supervised_comparison
@@ -37,6 +38,8 @@ def the_model() -> None:
     diagram_column, story_column = st.columns([2, 3])
     with diagram_column:
         st.graphviz_chart(graphical_model_dot(), width="stretch")
+        with st.expander(DESCRIBE):
+            st.markdown(describe.GRAPHICAL_MODEL)
         st.caption("Circles are random variables, rounded squares are parameters. Only the "
                    "shaded xᵢ is observed; zᵢ is latent (hidden). The box marked i = 1..N "
                    "repeats its contents for every data point, the box k = 1..K for every "
@@ -52,11 +55,11 @@ def the_model() -> None:
             "2. **Draw the point** $xᵢ$ from the Gaussian of that component, with mean "
             "$\\mu_{z_i}$ and covariance $\\Sigma_{z_i}$."
         )
-        st.latex(r"z_i \sim \mathrm{Categorical}(\pi), \qquad "
+        formula(r"z_i \sim \mathrm{Categorical}(\pi), \qquad "
                  r"x_i \mid z_i = k \;\sim\; \mathcal{N}(\mu_k, \Sigma_k)")
         st.markdown("Forgetting which component was picked gives the **mixture density**, a "
                     "weighted sum of K Gaussians:")
-        st.latex(r"p(x \mid \theta) \;=\; \sum_{k=1}^{K} p(z = k)\, p(x \mid z = k) "
+        formula(r"p(x \mid \theta) \;=\; \sum_{k=1}^{K} p(z = k)\, p(x \mid z = k) "
                  r"\;=\; \sum_{k=1}^{K} \pi_k\, \mathcal{N}(x \mid \mu_k, \Sigma_k), "
                  r"\qquad \pi_k \ge 0,\; \sum_{k} \pi_k = 1")
 
@@ -89,7 +92,7 @@ def the_posterior(spec: MixtureSpec, sample: Dataset, style: FigureStyle) -> Non
         "produced it? Bayes' rule weighs each component's density at x by its weight and "
         "normalises (l runs over all components):"
     )
-    st.latex(r"P(z = k \mid x, \theta) \;=\; \frac{\pi_k\, \mathcal{N}(x \mid \mu_k, \Sigma_k)}"
+    formula(r"P(z = k \mid x, \theta) \;=\; \frac{\pi_k\, \mathcal{N}(x \mid \mu_k, \Sigma_k)}"
              r"{\sum_{l=1}^{K} \pi_l\, \mathcal{N}(x \mid \mu_l, \Sigma_l)}, \qquad "
              r"r_{ik} \;=\; P(z_i = k \mid x_i, \theta)")
     st.markdown(
@@ -111,7 +114,7 @@ def labels_known(spec: MixtureSpec, sample: Dataset, style: FigureStyle) -> None
         "1{zᵢ = k} (1 if point i came from component k, else 0) it splits into **one term "
         "per component**:"
     )
-    st.latex(r"\ell_c(\theta) \;=\; \log p(X, z \mid \theta) \;=\; \sum_{i=1}^{N}\sum_{k=1}^{K}"
+    formula(r"\ell_c(\theta) \;=\; \log p(X, z \mid \theta) \;=\; \sum_{i=1}^{N}\sum_{k=1}^{K}"
              r" 1\{z_i = k\}\,\big[\log \pi_k + \log \mathcal{N}(x_i \mid \mu_k, \Sigma_k)\big]"
              r"\;=\; \sum_{k=1}^{K} \Big[\, N_k \log \pi_k \;+\; \sum_{i:\, z_i = k} "
              r"\log \mathcal{N}(x_i \mid \mu_k, \Sigma_k) \Big]")
@@ -120,7 +123,7 @@ def labels_known(spec: MixtureSpec, sample: Dataset, style: FigureStyle) -> None
         "in term k only, so each is fitted to its own colour group; the weights, under "
         "Σₖ πₖ = 1, become the group's share of the points:"
     )
-    st.latex(r"\pi_k = \frac{N_k}{N}, \quad "
+    formula(r"\pi_k = \frac{N_k}{N}, \quad "
              r"\mu_k = \frac{1}{N_k}\sum_{i:\, z_i = k} x_i, \quad "
              r"\Sigma_k = \frac{1}{N_k}\sum_{i:\, z_i = k} (x_i - \mu_k)(x_i - \mu_k)^{\mathsf T}")
     st.markdown(
@@ -138,7 +141,7 @@ def labels_unknown(style: FigureStyle) -> MeansOnlyView:
         "over every possible component of every point: the **marginal (incomplete-data) "
         "log-likelihood** ℓ(θ), the quantity every EM page plots:"
     )
-    st.latex(r"\ell(\theta) \;=\; \log p(X \mid \theta) \;=\; \sum_{i=1}^{N} \log "
+    formula(r"\ell(\theta) \;=\; \log p(X \mid \theta) \;=\; \sum_{i=1}^{N} \log "
              r"\sum_{k=1}^{K} \pi_k\, \mathcal{N}(x_i \mid \mu_k, \Sigma_k)")
     st.markdown(
         "The logarithm of a sum does not split into per-component terms, and setting the "
@@ -147,7 +150,7 @@ def labels_unknown(style: FigureStyle) -> MeansOnlyView:
         "weights π₁ = π₂ = ½ fixed**, so only the two means μ₁ and μ₂ are unknown. ℓ is "
         "then a surface over (μ₁, μ₂):"
     )
-    st.latex(r"\ell(\mu_1, \mu_2) = \sum_{i=1}^{N} \log\Big(\tfrac{1}{2}\,"
+    formula(r"\ell(\mu_1, \mu_2) = \sum_{i=1}^{N} \log\Big(\tfrac{1}{2}\,"
              r"\mathcal{N}(x_i \mid \mu_1, 1) + \tfrac{1}{2}\,\mathcal{N}(x_i \mid \mu_2, 1)"
              r"\Big), \qquad \frac{\partial \ell}{\partial \mu_k} = \sum_{i=1}^{N} r_{ik}"
              r"\,(x_i - \mu_k)")

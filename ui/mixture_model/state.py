@@ -6,17 +6,21 @@ family, ``STATE.component.key(f"{k}.{field}")``.
 
 from __future__ import annotations
 
-from gmm_core.generative import DEFAULT_PRESET
 from ui.kit.links import LinkState
 from ui.kit.session import Family, Field
 from ui.kit.stepping import SteppingState
+from ui.mixture_model.defaults import (
+    DEFAULT_K,
+    DEFAULT_LECTURE_N,
+    DEFAULT_N,
+    DEFAULT_PRESET,
+    DEFAULT_SEED,
+    DEFAULT_SEPARATION,
+    DEFAULT_START,
+)
 
-DEFAULT_K = 3  # the default preset's
-DEFAULT_N = 300
-DEFAULT_SEED = 0
-DEFAULT_SEPARATION = 4.0
-DEFAULT_LECTURE_N = 200
-DEFAULT_START = (-1.0, -0.5)
+__all__ = ["DEFAULT_LECTURE_N", "DEFAULT_N", "DEFAULT_SEED", "DEFAULT_SEPARATION",
+           "DEFAULT_START", "STATE", "MixtureModelState"]
 
 
 class MixtureModelState(LinkState, SteppingState):

@@ -11,9 +11,9 @@ from streamlit.errors import StreamlitPageNotFoundError
 from gmm_core.datasets import Dataset
 from gmm_core.generative import MixtureSpec
 from ui.figures.common import FigureStyle
-from ui.kit.display import show_figure
 from ui.kit.text import subscript
-from ui.mixture_model import links
+from ui.mixture_model import describe, links
+from ui.mixture_model.accessible import figure
 from ui.mixture_model.figures import draw_counts_figure, sampling_figure
 from ui.mixture_model.state import STATE
 
@@ -75,8 +75,11 @@ def sampling_story(spec: MixtureSpec, dataset: Dataset, style: FigureStyle) -> N
                          help="Show the points as EM receives them: without their zᵢ.")
         figure_column, die_column = st.columns([3, 2])
         with figure_column:
-            show_figure(sampling_figure(dataset.X, dataset.labels, revealed, spec.to_params(),
-                                        style, hide_colours=hide), width="stretch")
+            params = spec.to_params()
+            figure(sampling_figure(dataset.X, dataset.labels, revealed, params, style,
+                                   hide_colours=hide),
+                   describe.sampling(dataset.labels, revealed, params, hide, dataset.X),
+                   width="stretch")
         with die_column:
             _die(spec, dataset, revealed, hide, style)
 
@@ -127,7 +130,8 @@ def _die(spec: MixtureSpec, dataset: Dataset, revealed: int, hide: bool,
         st.info("The colours (the labels zᵢ) are hidden. EM must find the components from "
                 "the positions alone.")
     else:
-        show_figure(draw_counts_figure(spec.weights, drawn, style), width="stretch")
+        figure(draw_counts_figure(spec.weights, drawn, style),
+               describe.draw_counts(spec.weights, drawn), width="stretch")
 
 
 def stepper_hand_off(spec: MixtureSpec, n_samples: int, seed: int) -> None:

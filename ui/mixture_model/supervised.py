@@ -11,7 +11,8 @@ from gmm_core.datasets import Dataset
 from gmm_core.generative import MixtureSpec
 from ui.figures.common import FigureStyle
 from ui.kit import text
-from ui.kit.display import show_figure
+from ui.mixture_model import describe
+from ui.mixture_model.accessible import figure
 from ui.mixture_model.figures import supervised_figure
 
 
@@ -19,8 +20,8 @@ def supervised_comparison(spec: MixtureSpec, dataset: Dataset, style: FigureStyl
     """The estimates from the labelled sample next to the values set on the sliders."""
     params = spec.to_params()
     estimates = generative.supervised_estimates(dataset.X, dataset.labels, spec.n_components)
-    show_figure(supervised_figure(dataset.X, dataset.labels, estimates, params, style),
-                width="stretch")
+    figure(supervised_figure(dataset.X, dataset.labels, estimates, params, style),
+           describe.supervised(estimates, params, len(dataset.X)), width="stretch")
     rows = []
     for k in range(spec.n_components):
         present = bool(estimates.present[k])

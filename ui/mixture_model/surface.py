@@ -15,10 +15,10 @@ from gmm_core import generative, means_only
 from ui.figures import log_likelihood_figure, mixture_figure_1d
 from ui.figures.common import FigureStyle
 from ui.kit import text
-from ui.kit.display import show_figure
 from ui.kit.step_rules import FinishedRun
 from ui.kit.stepping import Track, follow, step_bar
-from ui.mixture_model import surface_notes
+from ui.mixture_model import describe, surface_notes
+from ui.mixture_model.accessible import figure
 from ui.mixture_model.state import (
     DEFAULT_LECTURE_N,
     DEFAULT_SEED,
@@ -161,10 +161,10 @@ def means_only_explorer(style: FigureStyle) -> MeansOnlyView:
         if start:
             (st.info if shape.mirror_point.kind == "maximum" else st.warning)(start)
     with surface_column:
-        show_figure(surface_figure(grid, surface, path.means, current, shape, style,
-                                   n_samples=n_samples),
-                    key=STATE.key("surface_chart"), on_click=_take_clicked_start,
-                    width="stretch")
+        figure(surface_figure(grid, surface, path.means, current, shape, style,
+                              n_samples=n_samples),
+               describe.surface(grid, shape, path, current),
+               key=STATE.key("surface_chart"), on_click=_take_clicked_start, width="stretch")
         st.markdown(surface_notes.surface_summary(shape, n_samples))
     _one_d_views(X, path, current, style)
     return MeansOnlyView(X, grid, shape, path, track, current)
@@ -180,15 +180,16 @@ def _one_d_views(X: np.ndarray, path: means_only.MeansOnlyPath, current: int,
     with data_column:
         st.markdown("**The data and the two components at this half-step** (the rug is "
                     "coloured by the responsibilities of the last E-step)")
-        show_figure(mixture_figure_1d(X, params, responsibilities, style), width="stretch")
+        figure(mixture_figure_1d(X, params, responsibilities, style),
+               describe.one_d(len(X), path.means[current], responsibilities is not None),
+               width="stretch")
     with curve_column:
         st.markdown("**The log-likelihood ℓ at every half-step so far**")
-        show_figure(
-            log_likelihood_figure(path.log_likelihoods[: current + 1],
-                                  path.kinds[: current + 1], current, style,
-                                  status=path.status if current == last else "running"),
-            width="stretch",
-        )
+        figure(log_likelihood_figure(path.log_likelihoods[: current + 1],
+                                     path.kinds[: current + 1], current, style,
+                                     status=path.status if current == last else "running"),
+               describe.likelihood_curve(path.log_likelihoods[: current + 1]),
+               width="stretch")
         with st.expander("Every half-step in numbers"):
             st.dataframe(pd.DataFrame(path_to_table(path.means, path.kinds,
                                                     path.log_likelihoods)),
