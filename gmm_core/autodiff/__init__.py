@@ -14,8 +14,9 @@ out of ``__all__`` so that a star import does not shadow the builtin).
 
 The modules import each other as a DAG, leaves first: ``numerics`` -> ``dual``, ``reverse``,
 ``functions``, ``errors``, ``symbolic`` -> ``program`` (the compiled trace and its evaluator) ->
-``rules``, ``sweeps``, ``graph`` -> ``codegen`` -> ``expression`` (the parser and
-:class:`Expression`) -> ``lessons``, ``mixture_gradient``. Nothing here imports Streamlit.
+``rules``, ``sweeps``, ``graph``, ``smoothness`` (kinks and one-sided slopes) -> ``codegen`` ->
+``expression`` (the parser and :class:`Expression`) -> ``lessons``; ``mixture_gradient`` uses
+only ``dual`` and ``reverse``. Nothing here imports Streamlit.
 """
 
 from gmm_core.autodiff.dual import Dual, seed_variables

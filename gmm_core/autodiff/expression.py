@@ -56,6 +56,17 @@ MAX_VARIABLES = 8
 
 _ALLOWED_CHARACTERS = re.compile(r"[A-Za-z0-9_+\-*/()., \t]")
 _VARIABLE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,15}")
+# Characters pasted from PDFs and word processors, and what to type instead.
+_MINUS_HINT = " It looks like a minus sign: type the ASCII minus - instead."
+_CHARACTER_HINTS = {
+    "\u2212": _MINUS_HINT, "\u2013": _MINUS_HINT, "\u2014": _MINUS_HINT, "\u2012": _MINUS_HINT,
+    "\ufe63": _MINUS_HINT, "\uff0d": _MINUS_HINT,
+    "×": " For a product, type * (2*x).", "·": " For a product, type * (2*x).",
+    "÷": " For a division, type /.", "√": " For a square root, type sqrt(x).",
+    "π": " For π, type pi.",
+}
+_SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789", strict=True))
+_LONGEST_QUOTED_NAME = 40
 _REFUSED_OPERATORS = {
     ast.Mod: "'%' (remainder)", ast.FloorDiv: "'//' (integer division)",
     ast.MatMult: "'@' (matrix product)", ast.BitXor: "'^'", ast.BitAnd: "'&'", ast.BitOr: "'|'",
@@ -139,16 +150,25 @@ def _check_variables(variables) -> tuple[str, ...]:
     for name in variables:
         if not isinstance(name, str) or not _VARIABLE_NAME.fullmatch(name):
             raise ExpressionError(
-                f"'{name}' cannot be a variable name: use a letter followed by letters, digits "
-                f"or _ (at most 16 characters), e.g. x1")
+                f"'{_quoted(name)}' cannot be a variable name: use a letter followed by letters, "
+                f"digits or _ (at most 16 characters), e.g. x1")
         if keyword.iskeyword(name) or name in ALLOWED_FUNCTIONS or name in NAMED_CONSTANTS:
-            raise ExpressionError(f"'{name}' is reserved and cannot be a variable name")
+            raise ExpressionError(
+                f"'{_quoted(name)}' is reserved and cannot be a variable name")
         if re.fullmatch(r"w[0-9]+", name):
             raise ExpressionError(f"'{name}' is reserved for the steps w1, w2, … of the trace: "
                                   f"choose another variable name")
     if len(set(variables)) != len(variables):
         raise ExpressionError("each variable name may appear only once")
     return variables
+
+
+def _quoted(name: object) -> str:
+    """A refused variable name for a message: at most a few dozen characters of it."""
+    text = str(name)
+    if len(text) <= _LONGEST_QUOTED_NAME:
+        return text
+    return f"{text[:_LONGEST_QUOTED_NAME - 1]}… ({len(text)} characters)"
 
 
 def _position(node: ast.AST) -> str:
@@ -285,9 +305,12 @@ def parse_expression(text: str, variables: Sequence[str] | str) -> Expression:
             raise ExpressionError(f"'^' at position {position} is not a power in this notation: "
                                   f"write x**2 for x squared.")
         if not _ALLOWED_CHARACTERS.fullmatch(character):
+            hint = _CHARACTER_HINTS.get(character, "")
+            if not hint and character in _SUPERSCRIPTS:
+                hint = f" For a power, write **{_SUPERSCRIPTS[character]} (x**2, not x²)."
             raise ExpressionError(
                 f"The character {character!r} at position {position} cannot appear in a "
-                f"formula: use numbers, variable names, + - * / ** and parentheses.")
+                f"formula: use numbers, variable names, + - * / ** and parentheses.{hint}")
         depth += {"(": 1, ")": -1}.get(character, 0)
         if depth > MAX_PARENTHESES:
             raise ExpressionError(f"More than {MAX_PARENTHESES} nested parentheses: simplify "

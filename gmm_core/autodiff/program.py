@@ -1,4 +1,4 @@
-"""The compiled form of a formula: a Wengert list (the lecture's evaluation trace) and its evaluator.
+"""The compiled form of a formula: a Wengert list (the lecture's evaluation trace), evaluated.
 
 A validated ``ast`` tree (see :mod:`gmm_core.autodiff.expression`) is compiled into a
 :class:`Program`: one :class:`Instruction` ``w_i = op(args)`` per elementary operation, each
@@ -345,6 +345,10 @@ def _check_result(instruction: Instruction, args, result) -> None:
         raise EvaluationError(f"Overflow {_where(instruction)}: the result is too large for a "
                               f"floating-point number (about 1.8e308). Try smaller inputs.")
     if isinstance(result, Dual) and not np.all(np.isfinite(result.deriv)):
+        if _local_slopes_finite(instruction, args):
+            raise EvaluationError(
+                f"Overflow in the derivative {_where(instruction)}: the tangent is too large for "
+                f"a floating-point number (about 1.8e308). Try smaller inputs or seeds.")
         raise EvaluationError(
             f"The derivative is not finite {_where(instruction)}: {instruction.op} is not "
             f"differentiable at {describe_value(args[0])}" + (
@@ -353,7 +357,23 @@ def _check_result(instruction: Instruction, args, result) -> None:
                 "to its exponent there)") + ".")
 
 
-# -- compilation: tree -> Wengert list --------------------------------------------------------------
+def _local_slopes_finite(instruction: Instruction, args) -> bool:
+    """Whether every local partial of the step is finite at the point (so that an infinite
+    tangent is an overflow of the product, not a point where the operation has no slope)."""
+    for position, arg in enumerate(args):
+        if not isinstance(arg, Dual):
+            continue
+        seeded = [Dual(primal(a), 1.0) if i == position else primal(a)
+                  for i, a in enumerate(args)]
+        seeded = [a if isinstance(a, Dual) else np.float64(a) for a in seeded]
+        with np.errstate(all="ignore"):
+            slope = apply_operation(instruction.op, seeded).deriv
+        if not np.all(np.isfinite(slope)):
+            return False
+    return True
+
+
+# -- compilation: tree -> Wengert list -------------------------------------------------------------
 
 
 class _Compiler:

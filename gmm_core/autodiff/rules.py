@@ -38,7 +38,7 @@ def barred(name: str) -> str:
 
 
 def dot_code(name: str) -> str:
-    """``w3`` -> ``w3_dot``: a tangent's name in code (and in :func:`ui.autodiff.latex.to_latex`)."""
+    """``w3`` -> ``w3_dot``: a tangent's name in code (and in the page's LaTeX)."""
     return f"{name}_dot"
 
 

@@ -180,7 +180,8 @@ def test_the_operator_overloading_program_runs_and_gives_the_sweep():
     assert "def f(x1, x2):\n" in source and "return x1 * x2 + sin(x1)" in source
     namespace = {}
     # Test-only: runs code *we generated* from a validated formula, to check what it shows.
-    exec(compile(source.replace("print(", "_ = ("), "<overloading>", "exec"), namespace)  # noqa: S102
+    runnable = source.replace("print(", "_ = (")
+    exec(compile(runnable, "<overloading>", "exec"), namespace)  # noqa: S102
     result = namespace["result"]
     sweep = expression.forward_sweep(point, seeds)
     assert isinstance(result, Dual)

@@ -132,7 +132,8 @@ def test_finite_difference_labels_tell_values_from_errors(page):
 
 def test_machine_epsilon_is_not_the_epsilon_of_dual_numbers(page):
     text = markdown(page)
-    assert "\\varepsilon_{\\text{mach}}" in text and "not the $\\varepsilon$ of dual numbers" in text
+    assert "\\varepsilon_{\\text{mach}}" in text
+    assert "not the $\\varepsilon$ of dual numbers" in text
     figure = chart(page, "ad.fd_chart")
     assert {a["text"] for a in figure["layout"]["annotations"]} == {"h = √ε_mach", "h = ∛ε_mach"}
 

@@ -124,9 +124,7 @@ def _function_on_a_dual() -> float:
     grid = np.linspace(a - 2.0, a + 2.0, 401)
     curve = np.asarray(expression.evaluate({"x": grid}, strict=False), float)
     curve = np.broadcast_to(curve, grid.shape)
-    what = "its tangent" if exists else "its one-sided tangents"
-    chart(figures.tangent_figure(grid, curve, a, value, slopes,
-                                 f"f(x) = {expression.text} and {what} at a = {number(a)}"),
+    chart(figures.tangent_figure(grid, curve, a, value, slopes, expression.text),
           "tangent_chart")
     return a
 

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from gmm_core.autodiff.lessons import MACHINE_EPSILON, FiniteDifferenceStudy, NewtonStep
 from ui.figures import component_hex
+from ui.kit.escape import untrusted_plotly
 from ui.kit.text import number, subscript
 
 FONT_SIZE = 17
@@ -41,12 +42,12 @@ def _layout(title: str, height: int = 480, **extra) -> dict:
     return layout
 
 
-# -- section 1: a function and its tangent from one dual evaluation ---------------------------------
+# -- tab 1: a function and its tangent from one dual evaluation ------------------------------------
 
 
 def tangent_figure(grid: np.ndarray, values: np.ndarray, a: float, value: float,
-                   slopes: tuple[float, float], title: str) -> go.Figure:
-    """f on ``grid`` (G,) with ``values`` (G,) and its tangent at ``a``.
+                   slopes: tuple[float, float], formula: str) -> go.Figure:
+    """f on ``grid`` (G,) with ``values`` (G,) and its tangent at ``a``; ``formula``: f as typed.
 
     ``slopes``: (slope to the left, slope to the right) of f at a. Equal slopes draw one
     tangent, f′(a); different ones (a kink) draw each one-sided tangent on its own side; a side
@@ -72,6 +73,8 @@ def tangent_figure(grid: np.ndarray, values: np.ndarray, a: float, value: float,
     finite = values[np.isfinite(values)]
     span = (finite.min(), finite.max()) if finite.size else (-1.0, 1.0)
     pad = 0.1 * (span[1] - span[0] or 1.0)
+    what = "its tangent" if left == right else "its one-sided tangents"
+    title = f"f(x) = {untrusted_plotly(formula)} and {what} at a = {number(a)}"
     layout = _layout(title, height=430, xaxis={"title": {"text": "x"}, "zeroline": True},
                      yaxis={"title": {"text": "f(x)"}, "range": [span[0] - pad, span[1] + pad]})
     return go.Figure({"data": traces, "layout": layout})
@@ -111,7 +114,8 @@ def finite_difference_figure(study: FiniteDifferenceStudy, formula: str) -> go.F
                             "text": f"h = {text}", "showarrow": False, "yanchor": "bottom",
                             "font": {"color": colour, "size": FONT_SIZE - 1}})
     layout = _layout(
-        f"Error of the derivative of f(x) = {formula} at x = {number(study.x)}", height=560,
+        f"Error of the derivative of f(x) = {untrusted_plotly(formula)} at x = "
+        f"{number(study.x)}", height=560,
         xaxis={"type": "log", "title": {"text": "step size h"}, "exponentformat": "power"},
         yaxis={"type": "log", "title": {"text": "absolute error"}, "exponentformat": "power"},
         shapes=shapes, annotations=annotations,
@@ -166,7 +170,7 @@ def newton_figure(grid: np.ndarray, values: np.ndarray, steps: Sequence[NewtonSt
     low, high = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 1.0)
     low, high = min(low, 0.0), max(high, 0.0)
     pad = 0.08 * (high - low or 1.0)
-    layout = _layout(f"Newton's method on f(x) = {formula}", height=520,
+    layout = _layout(f"Newton's method on f(x) = {untrusted_plotly(formula)}", height=520,
                      xaxis={"title": {"text": "x"}},
                      yaxis={"title": {"text": "f(x)"}, "range": [low - pad, high + pad],
                             "zeroline": True, "zerolinewidth": 2, "zerolinecolor": "#6b7280"})
@@ -188,7 +192,7 @@ def jacobian_figure(jacobian: np.ndarray, known: np.ndarray, latest: np.ndarray,
             for row, known_row in zip(jacobian, known, strict=True)]
     m = jacobian.shape[0]
     heatmap = {
-        "type": "heatmap", "z": status[::-1], "x": list(input_names),
+        "type": "heatmap", "z": status[::-1], "x": [untrusted_plotly(n) for n in input_names],
         "y": list(output_names)[::-1], "text": text[::-1], "texttemplate": "%{text}",
         "textfont": {"size": FONT_SIZE + 2}, "zmin": 0, "zmax": 2, "showscale": False,
         "xgap": 4, "ygap": 4, "hoverinfo": "skip",

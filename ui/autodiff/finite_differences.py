@@ -48,7 +48,7 @@ def finite_differences() -> None:
                 "measured against the AD derivative instead.")
     metrics = st.columns(2)
     metrics[0].metric("exact f′(x)", number(study.exact_derivative),
-                      help=_exact_help(study))
+                      help=shown(_exact_help(study)))
     metrics[1].metric("AD f′(x) (dual numbers)", f"{study.ad_derivative:.15g}",
                       help="The value from one evaluation on x + ε; its error is in the table.")
     st.markdown("**How far each method is from the exact f′(x)** (the errors, not the "

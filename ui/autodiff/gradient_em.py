@@ -98,8 +98,10 @@ def gradient_against_em() -> None:
         help="Checked: EM's M-step keeps the weights and covariances of the start. Unchecked: "
              "EM re-estimates them too and can climb higher than any change of the means.")
     try:
-        race = _race(dataset, n_components, covariances, int(seed), float(learning_rate),
-                     n_iterations, means_only)
+        # A new choice costs up to a few seconds (100 iterations of each method at K = 6).
+        with st.spinner("Running gradient ascent and EM from the same start…"):
+            race = _race(dataset, n_components, covariances, int(seed), float(learning_rate),
+                         n_iterations, means_only)
     except ValueError as trouble:  # e.g. more components than points
         refused(f"This start cannot be used: {trouble}")
         return

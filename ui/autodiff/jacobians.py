@@ -11,7 +11,7 @@ from gmm_core.autodiff.expression import MAX_LENGTH, Expression
 from gmm_core.autodiff.lessons import jacobian_study
 from ui.autodiff import figures
 from ui.autodiff.state import STATE, bound
-from ui.autodiff.widgets import GRAMMAR_HELP, chart, kink_notes, refused
+from ui.autodiff.widgets import GRAMMAR_HELP, chart, kink_notes, refused, shown
 from ui.kit.text import number
 
 MAX_COMPONENTS = 6
@@ -42,7 +42,7 @@ def jacobians() -> None:
     point = {}
     for index, (name, column) in enumerate(zip(variables, point_columns, strict=True)):
         STATE.jac_point.setdefault(name, 1.0 + 0.5 * index)
-        point[name] = column.number_input(name, key=STATE.jac_point.key(name))
+        point[name] = column.number_input(shown(name), key=STATE.jac_point.key(name))
     try:
         study = jacobian_study(expressions, point)
     except ExpressionError as trouble:

@@ -17,9 +17,10 @@ from ui.kit.display import show_figure
 from ui.kit.escape import untrusted_markdown
 from ui.kit.text import number
 
-GRAMMAR_HELP = (
-    "Numbers, the variables, + − * / ** (powers: x**2, not x^2), parentheses, the constants pi "
-    f"and e, and the functions {', '.join(ALLOWED_FUNCTIONS)}. At most {MAX_LENGTH} characters."
+GRAMMAR_HELP = (  # Markdown: the operators in code spans, so that ** is not bold
+    "Numbers, the variables, `+ - * / **` (powers: `x**2`, not `x^2`), parentheses, the "
+    f"constants `pi` and `e`, and the functions {', '.join(f'`{f}`' for f in ALLOWED_FUNCTIONS)}."
+    f" At most {MAX_LENGTH} characters."
 )
 # A message quotes at most a formula (MAX_LENGTH) and a few sentences around it.
 MESSAGE_CHARS = 3 * MAX_LENGTH
