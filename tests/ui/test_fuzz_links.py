@@ -25,7 +25,13 @@ from streamlit.testing.v1 import AppTest
 from gmm_core import generative
 from ui.kit import links as kit_links
 from ui.kit import view_settings as links
-from ui.links import INIT_METHODS, ViewSettings, default_settings, parse_query, to_query
+from ui.kit.view_settings import (
+    INIT_METHODS,
+    ViewSettings,
+    default_settings,
+    parse_query,
+    to_query,
+)
 from ui.stepper.page import stepper_page
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

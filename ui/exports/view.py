@@ -47,7 +47,7 @@ class ExportView:
     X: (N, D) float64 data as the run used it (after standardising, if the page did);
     feature_names: D column names; data_name: the data set's title on the page (for an upload,
     the file name: user text, escaped wherever it is shown); query: the page's deep-link
-    parameters as strings (``ui.links.to_query``: dataset, n, k, cov, init, seed, reg, tol,
+    parameters as strings (``ui.kit.view_settings.to_query``: dataset, n, k, cov, init, seed, reg, tol,
     iter, step, ...); history: the run's half-steps so far (start, E, M, ...); index: the
     half-step on screen; status: "running", "converged", "max_iter" or "collapsed"; reg_covar,
     tol, max_iter, seed, init: the run's settings; presentation: draw for a projector.
@@ -91,7 +91,7 @@ class ExportView:
                              f"not {self.status!r}")
         object.__setattr__(self, "query", {str(k): str(v) for k, v in self.query.items()})
         if "dataset" not in self.query:
-            raise ValueError("the query must name the dataset (ui.links.to_query does)")
+            raise ValueError("the query must name the dataset (ui.kit.view_settings.to_query does)")
 
     # --- derived facts ---------------------------------------------------------------------
 

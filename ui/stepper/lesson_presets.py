@@ -17,7 +17,7 @@ from sklearn.mixture import GaussianMixture
 
 from gmm_core.em_run import EMRun
 from gmm_core.mixture import MixtureParams
-from ui.links import STEP_MAX, ViewSettings
+from ui.kit.view_settings import STEP_MAX, ViewSettings
 
 # Found by scanning seeds: Iris petal sizes hold many identical measurements, so with
 # reg_covar = 0 a component of this k-means start squeezes onto a flat set of points within
