@@ -22,7 +22,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from gmm_core import generative
 from ui.kit import links as kit_links
 from ui.kit import view_settings as links
 from ui.kit.view_settings import (
@@ -187,34 +186,6 @@ def test_serialise_parse_serialise_is_stable_for_valid_settings(data, n_features
         assert (reparsed.n, reparsed.centres, reparsed.spread, reparsed.data_seed) == (
             view.n, view.centres, view.spread, view.data_seed)
     assert (reparsed.tol, reparsed.max_iter) == (view.tol, view.max_iter)
-
-
-# --- the mixture model page's link: spec, n, seed --------------------------------------------------
-
-_spec_text = st.one_of(
-    _values,
-    st.text(alphabet="0123456789.-_~eE+ ", max_size=120),
-    st.builds(generative.encode_spec, st.sampled_from(
-        [spec for _title, spec in generative.PRESET_SPECS.values()])),
-)
-
-
-@settings(max_examples=300, deadline=None)
-@given(spec=_spec_text, n=_values, seed=_values,
-       present=st.sets(st.sampled_from(["spec", "n", "seed"])))
-def test_mixture_model_link_never_raises(spec, n, seed, present):
-    default_title, default_spec = generative.PRESET_SPECS[generative.DEFAULT_PRESET]
-    query = {name: value for name, value in {"spec": spec, "n": n, "seed": seed}.items()
-             if name in present}
-    link = generative.read_generated_query(query, default_spec, 500, 0)
-    assert 1 <= link.spec.n_components <= generative.MAX_COMPONENTS
-    assert 0 <= link.seed <= generative.SEED_MAX
-    for problem in link.problems:
-        assert isinstance(problem, str) and problem.strip()
-        assert "using" in problem or "default" in problem, problem
-        assert len(problem) <= 400, problem
-    # The spec the page then writes is read back as the same mixture.
-    assert generative.decode_spec(generative.encode_spec(link.spec)) == link.spec
 
 
 # --- nasty links opened on the real pages -------------------------------------------------------
