@@ -61,9 +61,14 @@ AUTODIFF = Page(
     "Derivatives computed by running the program: dual numbers, forward and reverse mode with "
     "their traces and graphs, finite differences against AD, Newton's method, Jacobians, and "
     "gradient ascent racing EM on the mixture's log-likelihood.")
+GUIDED_LESSONS = Page(
+    "pages/7_Guided_lessons.py", "Guided_lessons", "Guided lessons", ":material/school:",
+    "A course for studying alone: short lessons in the lecture's order, each a few steps of "
+    "reading, predicting what EM will do before it does it, and computing by hand, with every "
+    "answer checked and explained, and a resume link to go on tomorrow.")
 
 # In the lecture's order, as the navigation lists them (after Home).
-PAGES = (MIXTURE_MODEL, EM_1D, EM_2D, COMPARE, MODEL_SELECTION, AUTODIFF)
+PAGES = (MIXTURE_MODEL, EM_1D, EM_2D, COMPARE, MODEL_SELECTION, AUTODIFF, GUIDED_LESSONS)
 
 
 def stepper(n_features: int) -> Page:
