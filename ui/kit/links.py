@@ -19,6 +19,7 @@ import streamlit as st
 
 from ui.kit.escape import untrusted_markdown
 from ui.kit.session import Field, PageState
+from ui.rooms.codes import ROOM_QUERY_PARAMETER
 
 MAX_VALUE_CHARS = 2000
 # A problem sentence quotes at most a 40-character value; the rest is the app's own words.
@@ -26,6 +27,9 @@ PROBLEM_CHARS = 400
 
 # Streamlit itself may add these to a URL; they are not ours to report.
 FOREIGN_PARAMETERS = frozenset({"embed", "embed_options"})
+# Parameters a page's own link reader leaves alone: Streamlit's, and a join link's room=<code>
+# (ui/rooms/panel.py reads it, and validates it before any store sees it).
+IGNORED_PARAMETERS = FOREIGN_PARAMETERS | {ROOM_QUERY_PARAMETER}
 
 
 class LinkState(PageState):
@@ -34,6 +38,9 @@ class LinkState(PageState):
     link_problems = Field(tuple, ())
     link_query = Field(object, None)     # the view's query (without step) when the link loaded
     written_query = Field(object, None)  # the query this page last put in the address bar
+    # The room this session follows (ui/rooms/panel.py): while it is set, write_link keeps
+    # room=<code> in the address bar, so that a reload or a reconnection follows it again.
+    followed_room = Field(str, "")
 
 
 # --- small parsers: each returns (value, problem or None) -----------------------------------
@@ -110,7 +117,7 @@ def clean_query(query: Mapping[str, object], known: Sequence[str],
     raw: dict[str, str] = {}
     for name, value in query.items():
         name, text = str(name), last_value(value)
-        if name in FOREIGN_PARAMETERS:
+        if name in IGNORED_PARAMETERS:
             continue
         if name not in known:
             problems.append(f"unknown parameter {shown(name)} ignored")
@@ -171,8 +178,11 @@ def problem_banner(state: LinkState, query: Mapping[str, str] | None) -> None:
 
 
 def write_link(state: LinkState, query: Mapping[str, str]) -> None:
-    """Keep the address bar equal to the view's query, so a bookmark reopens this view."""
+    """Keep the address bar equal to the view's query, so a bookmark reopens this view (with
+    ``room=<code>`` while the session follows a room)."""
     query = dict(query)
+    if state.followed_room:
+        query[ROOM_QUERY_PARAMETER] = state.followed_room
     state.written_query = query
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
