@@ -420,9 +420,14 @@ def test_a_scenarios_lesson_names_its_settings_once_they_change(page):
 
 
 def test_notation_and_glossary_map_the_reference_texts_symbols(page):
-    (glossary,) = [expander for expander in page.expander
-                   if expander.label.startswith("Notation")]
-    text = " ".join(md.value for md in glossary.markdown)
-    for symbol in ("ϕ", "w_j⁽ⁱ⁾", "m_c", "r_ic", "cluster c", "x⁽ⁱ⁾", "π_k", "r_ik",
-                   "N_k = Σ_i r_ik", "x_i", "component k"):
+    (notation,) = [expander for expander in page.expander
+                   if expander.label == "Notation on this page"]
+    text = " ".join(md.value for md in notation.markdown)
+    for symbol in ("π_k", "r_ik", "N_k", "= Σ_i r_ik", "x_i", "component k", "N(x | μ, Σ)",
+                   "z_i", "inertia", "spread", "Adjusted Rand index", "δ(Y_j = k, x_j)"):
         assert symbol in text, symbol
+    (glossary,) = [expander for expander in page.expander
+                   if expander.label.startswith("Notation, and how the textbook")]
+    table = " ".join(md.value for md in glossary.markdown)
+    for symbol in (r"\phi", "w_j^{(i)}", "m_c", "r_{ic}", "$c$", "x^{(i)}"):
+        assert symbol in table, symbol

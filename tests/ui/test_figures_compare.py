@@ -70,3 +70,14 @@ def test_inertia_figure_marks_the_current_step_and_convergence():
                             status="converged")
     assert math.isnan(figure.data[0].y[0]) and list(figure.data[1].x) == [2]
     assert figure.layout.annotations[0].text == "converged"
+
+
+def test_kmeans_figure_shows_column_names_as_text_never_as_plotly_markup():
+    X, centres = _blobs()
+    names = ("<a href='https://evil.example'>x</a>", "y %{x} <b>")
+    figure = kmeans_figure_2d(X, centres, assign(X, centres), STYLE, feature_names=names)
+    assert figure.layout.xaxis.title.text == (
+        "&lt;a href='https://evil.example'&gt;x&lt;/a&gt;")
+    assert figure.layout.yaxis.title.text == "y %\u2060{x} &lt;b&gt;"
+    hover = figure.data[1].hovertemplate
+    assert "<a" not in hover and "%{x} <b>" not in hover and "%\u2060{x}" in hover

@@ -24,11 +24,16 @@ from ui.compare.state import (
     STARTS,
 )
 from ui.kit import view_settings as vs
-from ui.kit.links import last_value, parse_bool, shown
+from ui.kit.links import clean_query, parse_bool, shown
 from ui.kit.view_settings import ViewSettings
 
 # What this page accepts: the 2-D stepper's data sets and columns.
 SPEC = vs.stepper_link_spec(2)
+# This page's own parameters, besides the data picker's and k, cov, init, seed, step.
+PAGE_PARAMETERS = ("sigma", "hard")
+# The steppers' settings that this page does not have (it uses their defaults).
+STEPPER_ONLY = ("reg", "tol", "iter", "means")
+KNOWN_PARAMETERS = (*vs.QUERY_PARAMETERS, *PAGE_PARAMETERS)
 # The model parameters of the steppers that the data part of a link must not carry here.
 _STEPPER_MODEL_PARAMETERS = ("k", "cov", "init", "seed", "reg", "step")
 
@@ -72,9 +77,18 @@ def parse_sigma(text: str):
 
 
 def read_query(query: Mapping[str, object]) -> tuple[CompareView, tuple[str, ...]]:
-    """The view a link asks for, and one sentence per value that could not be used."""
-    raw = {str(name): last_value(value) for name, value in query.items()}
+    """The view a link asks for, and one sentence per value that could not be used (unknown
+    names and over-long values included). Never raises."""
     problems: list[str] = []
+    raw = clean_query(query, KNOWN_PARAMETERS, problems)
+    ignored = [name for name in STEPPER_ONLY if raw.pop(name, None) is not None]
+    if ignored:
+        defaults = vs.default_settings(SPEC)
+        problems.append(
+            f"{', '.join(ignored)} {'is a setting' if len(ignored) == 1 else 'are settings'} of "
+            f"the EM steppers; this page always uses reg_covar = {defaults.reg:g}, "
+            f"tol = {defaults.tol:g} and at most {defaults.max_iter} iterations, and places no "
+            "means by hand; ignored")
     scenario = DEFAULT_SCENARIO
     if raw.get("dataset") in COMPARISON_PRESETS:
         scenario = raw.pop("dataset")

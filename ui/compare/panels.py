@@ -10,16 +10,27 @@ import streamlit as st
 
 from gmm_core.comparison import adjusted_rand_index, disagreement, softness
 from gmm_core.diagnostics import data_variance
-from ui.compare import notes
+from ui.compare import describe, notes
 from ui.compare.runs import PairRuns
 from ui.compare.sidebar import PairSetup
 from ui.compare.state import EM, KMEANS, STATE
 from ui.figures import log_likelihood_figure, mixture_figure_2d
 from ui.figures.kmeans import add_highlight, inertia_figure, kmeans_figure_2d, relax_aspect
 from ui.kit.display import show_figure
-from ui.kit.escape import untrusted_plotly
+from ui.kit.escape import untrusted_markdown
 from ui.kit.step_rules import KIND_NAMES
 from ui.kit.text import MISSING, number
+
+DESCRIPTION_CHARS = 4000
+
+
+def _changed(run, index: int) -> int | None:
+    """How many points changed their cluster (most responsible component) in the assignment
+    (E-step) at ``index``; None when ``index`` is not one or has no earlier one."""
+    history = run.history()
+    if index < 3 or history[index].kind not in ("assign", "E"):
+        return None
+    return int(np.count_nonzero(run.labels_at(index) != run.labels_at(index - 2)))
 
 
 def _step_title(method: str, index: int, kind: str, iteration: int) -> str:
@@ -32,10 +43,18 @@ def _ari(truth, labels) -> str:
     return f"{adjusted_rand_index(truth, labels):.3f}"
 
 
-def _side(title: str, figure, key: str, metrics: Sequence[tuple[str, str]], note: str) -> None:
+def _figure(figure, key: str, description: str) -> None:
+    """A figure and its text alternative (plain text that may quote column names: escaped)."""
+    show_figure(figure, key=key)
+    with st.expander("Describe this figure"):
+        st.markdown(untrusted_markdown(description, max_chars=DESCRIPTION_CHARS))
+
+
+def _side(title: str, figure, key: str, description: str, metrics: Sequence[tuple[str, str]],
+          note: str) -> None:
     """One method's column: its step line, figure, two numbers and how its run stands."""
     st.markdown(title)
-    show_figure(figure, key=key)
+    _figure(figure, key, description)
     for column, (label, value) in zip(st.columns(len(metrics)), metrics, strict=True):
         column.metric(label, value)
     st.caption(note)
@@ -53,8 +72,9 @@ def draw_pair(setup: PairSetup, pair: PairRuns, positions: dict[str, int]) -> No
     mask = None
     if kmeans_labels is not None and em_labels is not None:
         mask = disagreement(kmeans_labels, em_labels, setup.n_components)
-    # Column names may come from an uploaded file: they are text, never Plotly markup.
-    names = tuple(untrusted_plotly(name) for name in setup.data.feature_names)
+    # Column names may come from an uploaded file: the figure builders escape them.
+    names = setup.data.feature_names
+    disagree = None if mask is None else int(mask.sum())
     left, right = st.columns(2)
     with left:
         figure = kmeans_figure_2d(X, kmeans_entry.centers, kmeans_labels, setup.style,
@@ -62,6 +82,10 @@ def draw_pair(setup: PairSetup, pair: PairRuns, positions: dict[str, int]) -> No
         _side(_step_title("k-means", kmeans_index, kmeans_entry.kind, kmeans_entry.iteration),
               relax_aspect(add_highlight(figure, X, mask, setup.style), X),
               STATE.key("kmeans_fig"),
+              describe.kmeans_figure(kmeans_index, kmeans_entry, kmeans_labels,
+                                     _changed(pair.kmeans, kmeans_index), disagree,
+                                     cells=setup.show_cells,
+                                     feature_names=setup.data.feature_names),
               [("Inertia (sum of squared distances)", number(kmeans_entry.inertia)),
                ("Adjusted Rand index vs truth", _ari(truth, kmeans_labels))],
               notes.kmeans_note(pair.kmeans.status(), kmeans_history, kmeans_index,
@@ -72,6 +96,9 @@ def draw_pair(setup: PairSetup, pair: PairRuns, positions: dict[str, int]) -> No
         _side(_step_title(model.title, em_index, em_entry.kind, em_entry.iteration),
               relax_aspect(add_highlight(figure, X, mask, setup.style), X),
               STATE.key("em_fig"),
+              describe.em_figure(model.title, em_index, em_entry, responsibilities,
+                                 _changed(pair.em, em_index), disagree,
+                                 feature_names=setup.data.feature_names),
               [("Log-likelihood ℓ(θ)", number(em_entry.log_likelihood)),
                ("Adjusted Rand index vs truth", _ari(truth, em_labels))],
               notes.em_note(model, pair.em.status(), em_history, em_index,
@@ -79,8 +106,7 @@ def draw_pair(setup: PairSetup, pair: PairRuns, positions: dict[str, int]) -> No
                             max_iter=setup.max_iter, data_variance=data_variance(X)))
         if em_entry.collapse is not None:
             st.warning(em_entry.collapse.message)
-    st.markdown(notes.agreement_note(None if mask is None else int(mask.sum()), len(X),
-                                     kmeans_index, em_index, model))
+    st.markdown(notes.agreement_note(disagree, len(X), kmeans_index, em_index, model))
     if setup.sigma is not None:
         _fixed_sigma_numbers(setup, kmeans_entry, em_entry, responsibilities)
     _curves(setup, kmeans_history, em_history, positions, pair)
@@ -105,20 +131,23 @@ def _fixed_sigma_numbers(setup: PairSetup, kmeans_entry, em_entry, responsibilit
 def _curves(setup: PairSetup, kmeans_history, em_history, positions: dict[str, int],
             pair: PairRuns) -> None:
     style = setup.style
+    inertias = [entry.inertia for entry in kmeans_history]
+    values = [entry.log_likelihood for entry in em_history]
+    bounds = [entry.lower_bound for entry in em_history]
     left, right = st.columns(2)
     with left:
-        show_figure(inertia_figure([entry.inertia for entry in kmeans_history],
-                                   [entry.kind for entry in kmeans_history], positions[KMEANS],
-                                   style, status=pair.kmeans.status()),
-                    key=STATE.key("inertia_fig"))
+        _figure(inertia_figure(inertias, [entry.kind for entry in kmeans_history],
+                               positions[KMEANS], style, status=pair.kmeans.status()),
+                STATE.key("inertia_fig"),
+                describe.inertia_chart(inertias, positions[KMEANS], pair.kmeans.status()))
         st.caption("Inertia Σ_i ‖x_i − μ_{z_i}‖²: each point's squared distance to the centre "
                    "of its cluster z_i. Neither an assignment nor an update ever raises it.")
     with right:
-        show_figure(log_likelihood_figure(
-            [entry.log_likelihood for entry in em_history],
-            [entry.kind for entry in em_history], positions[EM], style,
-            lower_bounds=[entry.lower_bound for entry in em_history],
-            status=pair.em.status()), key=STATE.key("likelihood_fig"))
+        _figure(log_likelihood_figure(values, [entry.kind for entry in em_history],
+                                      positions[EM], style, lower_bounds=bounds,
+                                      status=pair.em.status()),
+                STATE.key("likelihood_fig"),
+                describe.likelihood_chart(values, bounds, positions[EM], pair.em.status()))
         st.caption(likelihood_caption(setup))
 
 

@@ -1,13 +1,14 @@
 """The texts of "k-means vs EM": the introduction for the model on screen, why EM with a fixed σ
-tends to k-means while hard EM with it is k-means, and the notation with a glossary of the
-reference texts' symbols. One notation: x_i (i = 1..N), component k = 1..K, π_k, r_ik,
-N_k = Σ_i r_ik, N(x | μ, Σ)."""
+tends to k-means while hard EM with it is k-means, and this page's notation (the reference
+texts' symbols are in the kit's glossary). One notation: x_i (i = 1..N), component k = 1..K,
+π_k, r_ik, N_k = Σ_i r_ik, N(x | μ, Σ)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from ui.compare.notes import EmModel
+from ui.kit.notation import glossary
 
 _EM_SIDES = {
     EmModel(False, False): (
@@ -106,24 +107,11 @@ _NOTATION = """
   partition (whatever the numbering), about 0 for a random one.
 """
 
-_GLOSSARY = r"""
-| this app | lecture notes | textbook | tutorial |
-|---|---|---|---|
-| data point x_i, i = 1..N | x_j, j = 1..m | x⁽ⁱ⁾, i = 1..m | x_i, i = 1..n |
-| component k = 1..K | class y = k | cluster j = 1..k | cluster c |
-| weight π_k | p_k = P(y = k) | ϕ⁽ʲ⁾ (together ϕ) | π_c |
-| density N(x \| μ_k, Σ_k) | N(x \| μ_k, Σ_k) | N(μ⁽ʲ⁾, Σ⁽ʲ⁾) | N(x \| μ_c, Σ_c) |
-| responsibility r_ik | P(Y_j = k \| x_j) | w_j⁽ⁱ⁾ | r_ic |
-| soft count N_k = Σ_i r_ik | Σ_j P(Y_j = k \| x_j) | Σ_i w_j⁽ⁱ⁾ | m_c |
-| hard assignment z_i (r_ik ∈ {0, 1}) | δ(Y_j = k, x_j) | z⁽ⁱ⁾ | — |
-| dimension D | m in (2π)^(m/2) | n | — |
-"""
-
-
 def notation_and_glossary() -> None:
-    with st.expander("Notation, and the reference texts' symbols"):
+    """This page's symbols, then the kit's glossary of the reference texts' symbols."""
+    with st.expander("Notation on this page"):
         st.markdown(_NOTATION)
-        st.markdown("The same things under the reference texts' names. The lecture writes m "
-                    "both for the number of points and for the dimension; the tutorial's "
-                    "π_c = m_c / m divides by the number of points m.")
-        st.markdown(_GLOSSARY)
+        st.markdown("Hard assignments: the lecture writes δ(Y_j = k, x_j) for the 0-or-1 "
+                    "responsibility of hard EM; the textbook calls z⁽ⁱ⁾ a point's latent "
+                    "cluster.")
+    glossary()

@@ -79,4 +79,6 @@ def main_view(setup: PairSetup, pair: PairRuns) -> None:
                                   shortcuts=False, help=tooltips[name])
         draw_pair(setup, pair, positions)
 
+    # A link to a far half-step or Run to convergence on large data continues in slices.
+    stepping.progress_view(STATE, tracks)
     stepping.stepping_view(STATE, tracks, draw)
