@@ -506,7 +506,8 @@ def test_abs_is_differentiated_away_from_its_kink(x1, x2):
 
 
 def test_the_package_never_evaluates_text_as_code():
-    package = Path(__file__).resolve().parent.parent / "gmm_core" / "autodiff"
+    package = Path(__file__).resolve().parents[2] / "gmm_core" / "autodiff"
+    assert len(list(package.glob("*.py"))) > 5, package
     for module in package.glob("*.py"):
         code = module.read_text().replace("evaluate(", "").replace("re.compile(", "")
         for forbidden in ("eval(", "exec(", "compile(", "sympy", "numexpr", "__import__"):

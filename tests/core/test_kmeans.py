@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from gmm_core import kmeans
-from tests.sklearn_reference import kmeans_one_iteration, relative_difference
+from tests.core.sklearn_reference import kmeans_one_iteration, relative_difference
 
 
 def _blobs(seed=0, n_features=2):
