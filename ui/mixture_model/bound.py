@@ -16,10 +16,10 @@ import streamlit as st
 from gmm_core.bound import bound_maximiser, means_only_slice
 from gmm_core.means_only import MeansOnlyPath
 from ui.figures.common import FigureStyle
+from ui.kit.accessible import figure, formula
 from ui.kit.stepping import step_bar
 from ui.kit.text import log_likelihood, number
 from ui.mixture_model import describe
-from ui.mixture_model.accessible import figure, formula
 from ui.mixture_model.links import ANCHOR
 from ui.mixture_model.state import STATE
 from ui.mixture_model.surface import MeansOnlyView

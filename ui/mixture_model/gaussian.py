@@ -11,9 +11,9 @@ from gmm_core.gaussian import covariance_2d, fraction_within, mass_within, princ
 from gmm_core.mixture import MixtureParams, sample
 from gmm_core.selection import n_parameters
 from ui.figures.common import FigureStyle
+from ui.kit.accessible import figure, formula
 from ui.kit.text import latex_matrix, latex_number, latex_vector
 from ui.mixture_model import describe
-from ui.mixture_model.accessible import figure, formula
 from ui.mixture_model.gaussian_figure import gaussian_figure
 from ui.mixture_model.state import STATE
 

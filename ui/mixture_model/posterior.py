@@ -12,8 +12,8 @@ from gmm_core.generative import MixtureSpec
 from gmm_core.mixture import e_step, weighted_log_densities
 from ui.figures import membership_bar_figure, mixture_figure_2d
 from ui.figures.common import FigureStyle
+from ui.kit.accessible import figure
 from ui.mixture_model import describe
-from ui.mixture_model.accessible import figure
 from ui.mixture_model.state import STATE
 
 

@@ -14,8 +14,8 @@ from gmm_core.datasets import Dataset
 from gmm_core.generative import MixtureSpec, encode_spec
 from ui.figures import figure_style
 from ui.figures.common import FigureStyle
+from ui.kit.accessible import DESCRIBE, formula
 from ui.mixture_model import controls, describe, story
-from ui.mixture_model.accessible import DESCRIBE, formula
 from ui.mixture_model.figures import graphical_model_dot
 from ui.mixture_model.posterior import posterior_explorer
 from ui.mixture_model.supervised import supervised_comparison

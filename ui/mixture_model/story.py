@@ -11,9 +11,9 @@ from streamlit.errors import StreamlitPageNotFoundError
 from gmm_core.datasets import Dataset
 from gmm_core.generative import MixtureSpec
 from ui.figures.common import FigureStyle
+from ui.kit.accessible import figure
 from ui.kit.text import subscript
 from ui.mixture_model import describe, links
-from ui.mixture_model.accessible import figure
 from ui.mixture_model.figures import draw_counts_figure, sampling_figure
 from ui.mixture_model.state import STATE
 

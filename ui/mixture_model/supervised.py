@@ -11,8 +11,8 @@ from gmm_core.datasets import Dataset
 from gmm_core.generative import MixtureSpec
 from ui.figures.common import FigureStyle
 from ui.kit import text
+from ui.kit.accessible import figure
 from ui.mixture_model import describe
-from ui.mixture_model.accessible import figure
 from ui.mixture_model.figures import supervised_figure
 
 

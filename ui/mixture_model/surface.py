@@ -15,10 +15,10 @@ from gmm_core import generative, means_only
 from ui.figures import log_likelihood_figure, mixture_figure_1d
 from ui.figures.common import FigureStyle
 from ui.kit import text
+from ui.kit.accessible import figure
 from ui.kit.step_rules import FinishedRun
 from ui.kit.stepping import Track, follow, step_bar
 from ui.mixture_model import describe, surface_notes
-from ui.mixture_model.accessible import figure
 from ui.mixture_model.state import (
     DEFAULT_LECTURE_N,
     DEFAULT_SEED,

@@ -8,9 +8,9 @@ import numpy as np
 import streamlit as st
 
 from gmm_core.mixture import ComponentCollapse
-from ui import pages
 from ui.kit.run_store import SharedRun
 from ui.kit.user_input import parse_index_list
+from ui.mixture_model.links import why_em_climbs_link
 from ui.stepper import formulas, numbers
 from ui.stepper.mistakes import mistakes_panel
 from ui.stepper.page import StepperPage
@@ -18,7 +18,7 @@ from ui.stepper.sidebar import Setup
 
 NUMBERS, FORMULAS, MISTAKES = "The numbers", "The formulas", "Common mistakes"
 # The explanation of the lower bound, on The mixture model page.
-WHY_EM_CLIMBS = f"{pages.MIXTURE_MODEL.url_path}#why-em-climbs"
+WHY_EM_CLIMBS = why_em_climbs_link()
 START_TEXT = (
     "**The start.** EM alternates two half-steps from here: the E-step and the M-step "
     "(below). They do different things to the log-likelihood ℓ(θ): the **E-step** leaves ℓ "

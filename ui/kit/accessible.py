@@ -1,4 +1,4 @@
-"""Formulas and figures that every student can reach (issue #14).
+"""Formulas and figures that every student can reach (issue #14), for every page.
 
 ``formula``: st.latex puts a display formula wider than its column into a horizontally
 scrollable box (KaTeX's .katex-display) that a keyboard cannot reach (axe-core:
