@@ -225,3 +225,43 @@ def test_too_many_points_then_fewer_keeps_the_other_settings(run_app):
     assert not at.error and not at.exception
     assert at.sidebar.number_input(key="msel.seed").value == 7
     assert at.get("plotly_chart")
+
+
+def test_every_figure_has_a_text_alternative(page):
+    """#14: a caption under each chart says what it shows now."""
+    described = [c.value for c in page.caption if c.value.startswith("Described: ")]
+    assert len(described) == len(page.get("plotly_chart")) == 8
+    best = best_marker(charts(page)["msel.bic_chart"])
+    assert f"lowest at K = {best[0]}, {best[1]}" in described[0]
+    assert described[0].startswith("Described: BIC against K for 4 covariance types")
+    assert "component 1 at (" in described[2]
+    assert "histogram of the final log-likelihood ℓ of 20 runs" in described[3]
+
+
+def test_one_notation_with_every_symbol_defined(page):
+    """#12: ℓ, p, N, D defined where first used; the reference texts' symbols mapped."""
+    intro = page.markdown[0].value
+    for definition in ("ℓ = Σ_i log p(x_i | θ)", "N data points x_i (i = 1..N)",
+                       "p is the number of free parameters", "in D dimensions",
+                       "BIC = −2ℓ + p log N"):
+        assert definition in intro
+    labels = [expander.label for expander in page.expander]
+    assert any(label.startswith("Notation") for label in labels)
+    assert "This page's symbols, and how scikit-learn and mclust name them" in labels
+    text = all_text((*page.markdown, *page.caption))
+    assert "log L" not in text and "stopped for good" not in text
+
+
+def test_restart_runs_are_marked_by_how_they_ended(page):
+    """#12: which runs stopped by tol, at max_iter, degenerate; no 'local optimum' claim."""
+    histogram = charts(page)["msel.restarts_histogram"]
+    names = {trace["name"] for trace in histogram["data"]}
+    assert names and names <= {"stopped by tol", "stopped at max_iter", "degenerate"}
+    sentence = next(md.value for md in page.markdown if md.value.startswith("Of the 20 runs"))
+    counts = [int(n) for n in re.findall(r"\*\*(\d+)\*\* (?:stopped|ended|collapsed|could)",
+                                         sentence)]
+    assert sum(counts) == 20
+    assert "stopping by tol proves none of them" in sentence
+    table = page.dataframe[1].value
+    assert (table[["stopped by tol", "stopped at max_iter", "degenerate", "collapsed"]]
+            .sum(axis=1) <= 20).all()

@@ -10,6 +10,7 @@ from gmm_core.model_search import GridResult, score_fit
 from ui.figures import figure_style
 from ui.kit.data_picker import load_dataset
 from ui.kit.display import show_figure
+from ui.kit.text import number
 from ui.selection import describe
 from ui.selection.controls import SelectionSetup
 from ui.selection.fit_view import entry_metrics, fit_figure
@@ -44,10 +45,13 @@ def faithful_section(setup: SelectionSetup) -> None:
     one, two = entries
     rise = two.fit.log_likelihood - one.fit.log_likelihood
     st.markdown(
-        f"Two components raise the log-likelihood by **{rise:.1f}** "
-        f"for {two.n_params - one.n_params} extra parameters, and lower the BIC by "
-        f"**{one.bic - two.bic:.1f}** (a BIC difference above 10 is very strong evidence). "
+        f"Two components raise the log-likelihood ℓ by **{number(rise, 5)}** "
+        f"for {two.n_params - one.n_params} extra parameters (p = {one.n_params} → "
+        f"{two.n_params}), and lower the BIC by "
+        f"**{number(one.bic - two.bic, 5)}** (a BIC difference above 10 is very strong "
+        "evidence). "
         "One Gaussian puts its mass in the empty middle between the short and the long "
         "eruptions; the mixture puts it where the eruptions are."
     )
-    st.dataframe(pd.DataFrame(GridResult(tuple(entries), n_samples).rows()), hide_index=True)
+    st.dataframe(pd.DataFrame(GridResult(tuple(entries), n_samples, n_features).rows()),
+                 hide_index=True)

@@ -36,6 +36,8 @@ from ui.selection.settings import (
 
 # The step shown belongs to the steppers; a link copied from one may carry it.
 IGNORED_PARAMETERS = ("step",)
+# The steppers' stopping rule: this page fits with TOL and MAX_ITER (a link is told so).
+STEPPER_ONLY = ("tol", "iter")
 K_MAX_MIN = 2
 
 
@@ -122,6 +124,11 @@ def read_link(query: Mapping[str, str]) -> SelectionLink:
     n_features = datasets.PRESETS[dataset].n_features if dataset in datasets.PRESETS else 2
     problems: list[str] = []
     grid = _read_grid(raw, n_features, problems)
+    ignored = [name for name in STEPPER_ONLY if raw.pop(name, None) is not None]
+    if ignored:
+        problems.append(f"{' and '.join(name + '=' for name in ignored)} only apply to the "
+                        f"steppers; this page fits with tol {TOL:g} and at most {MAX_ITER} "
+                        "iterations; ignored")
     init = DEFAULT_INIT
     if "init" in raw:
         init, problem = parse_choice("init", raw.pop("init"), RESTARTABLE_INITS, DEFAULT_INIT)

@@ -15,7 +15,7 @@ from ui.selection.faithful import faithful_section
 from ui.selection.grid import grid_section
 from ui.selection.restarts import restarts_section
 from ui.selection.state import STATE
-from ui.selection.texts import INTRODUCTION
+from ui.selection.texts import INTRODUCTION, PAGE_SYMBOLS, RESTARTS_INTRODUCTION
 
 TITLE = "Model selection: how many components?"
 
@@ -23,6 +23,8 @@ TITLE = "Model selection: how many components?"
 def show() -> None:
     st.markdown(INTRODUCTION)
     glossary()
+    with st.expander("This page's symbols, and how scikit-learn and mclust name them"):
+        st.markdown(PAGE_SYMBOLS)
     setup = sidebar()
     if setup is None:
         st.stop()
@@ -32,11 +34,7 @@ def show() -> None:
     write_view_link(setup)
 
     st.header("2 · Restarts: one model, many starts")
-    st.markdown(
-        "EM climbs to the nearest hill of the likelihood. Starting it from different places "
-        "shows how many hills there are, and keeping the best of several starts is the usual "
-        "remedy."
-    )
+    st.markdown(RESTARTS_INTRODUCTION)
     restarts_section(setup, grid, STATE.show_degenerate)
 
     st.header("3 · Old Faithful: one Gaussian or two?")

@@ -33,10 +33,35 @@ INTRODUCTION = (
     "Σ_k of the K components, in D dimensions), and log is the natural logarithm."
 )
 
-
-def _ks(values) -> str:
-    values = sorted(set(values))
-    return ", ".join(str(value) for value in values)
+RESTARTS_INTRODUCTION = (
+    "EM never lowers ℓ: from its start it climbs until an iteration changes ℓ by less than "
+    "tol per point. Where it stops depends on the start: on top of a hill (a local maximum), "
+    "on a saddle, or on a slow slope that tol cut short. Starting it from different places "
+    "shows how many different end points there are; keeping the best of several starts is "
+    "the usual remedy (scikit-learn's n_init)."
+)
+# The page's own quantities beside scikit-learn's and mclust's names (the reference texts do
+# not treat model selection; ui.kit.notation maps their symbols for the mixture itself).
+PAGE_SYMBOLS = "\n".join((
+    "| meaning | this app | scikit-learn | mclust (R) |",
+    "|---|---|---|---|",
+    "| number of components | $K$ | `n_components` | `G` |",
+    "| number of data points, dimension | $N$, $D$ | `n_samples`, `n_features` | `n`, `d` |",
+    "| total log-likelihood of the data | $\\ell(\\theta) = \\sum_i \\log p(x_i \\mid \\theta)$ | "
+    "`score(X)` is $\\ell / N$, the mean per point | `loglik` |",
+    "| free parameters | $p$ | `_n_parameters()` | `df` |",
+    "| BIC | $-2\\ell + p \\log N$, lower is better | `bic(X)`, the same | "
+    "`BIC` $= 2\\ell - p \\log N$, higher is better |",
+    "| AIC | $-2\\ell + 2p$, lower is better | `aic(X)`, the same | — |",
+    "| covariance type | full, tied, diag, spherical | `covariance_type` | "
+    "`modelNames`: VVV, EEE, VVI, VII (and 10 more) |",
+    "| starts per model | starts per model | `n_init` | one start, from hierarchical "
+    "clustering |",
+    "| regularisation | $\\lambda$ = reg_covar | `reg_covar` | a prior (`prior=`), off by default |",
+    "| stopping rule | tol on the change of $\\ell / N$ in an iteration | `tol` on the gain of "
+    "`lower_bound_` $= \\ell / N$ (one step behind) | `tol` on the relative change of "
+    "$\\ell$ |",
+))
 
 
 def grid_caption(grid: GridResult, *, init: str, seed: int) -> str:
