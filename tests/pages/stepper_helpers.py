@@ -72,6 +72,13 @@ def traces(figure: dict, name: str) -> list[dict]:
     return [trace for trace in figure["data"] if trace.get("name") == name]
 
 
+def formula_texts(app: AppTest) -> str:
+    """The LaTeX of the page's display formulas (ui.kit.accessible.formula writes each as
+    display-style maths in a Markdown paragraph), one per line."""
+    return "\n".join(element.value for element in app.markdown
+                     if element.value.startswith("$\\displaystyle"))
+
+
 def visible(markdown: str) -> str:
     """Markdown source as a reader sees it: escapes resolved, invisible word joiners removed
     (ui.kit.escape backslash-escapes outside text and puts word joiners into it)."""

@@ -10,6 +10,7 @@ from tests.pages.stepper_helpers import (
     charts,
     click,
     decode,
+    formula_texts,
     index,
     open_page,
     show_details,
@@ -80,7 +81,7 @@ def test_shared_variance_gives_equal_variances():
     show_details(app, PAGE, "The numbers", "The formulas")
     assert "σ²_k (variance)" in tables(app)[0]
     # The run ends on an M-step, so its formula (one variance shared by all) is on screen.
-    assert r"\sigma^2 = \frac{1}{N}" in texts(app.latex)
+    assert r"\sigma^2 = \frac{1}{N}" in formula_texts(app)
 
 
 @pytest.mark.parametrize("dataset", ["tutorial-1d", "blobs-1d", "faithful-eruptions"])

@@ -14,6 +14,7 @@ from tests.pages.stepper_helpers import (
     charts,
     click,
     decode,
+    formula_texts,
     html_bodies,
     index,
     key,
@@ -422,25 +423,25 @@ def test_a_csv_with_more_columns_asks_which_to_use():
 
 def test_numbers_and_formulas_follow_the_half_step():
     app = open_page(PAGE)
-    assert not tables(app) and not app.latex  # the details open on request
+    assert not tables(app) and not formula_texts(app)  # the details open on request
     show_details(app, PAGE, "The numbers", "The formulas")
     assert len(tables(app)) == 2
     click(app, PAGE, "E-step")
-    latex = texts(app.latex)
+    latex = formula_texts(app)
     assert r"r_{ik} = \frac{\pi_k" in latex
     # The worked example is written for the followed point itself, e.g. x_{17} and r_{17,1}.
     assert re.search(r"x_\{(\d+)\} = .*r_\{\1,1\} =", latex)
     assert r"\mathcal{N}(x_i" not in latex.split("Worked")[-1].split("aligned")[1]
     click(app, PAGE, "M-step")
-    latex = texts(app.latex)
+    latex = formula_texts(app)
     assert r"\mu_k = \frac{1}{N_k}" in latex and "N_{1} =" in latex
     app.selectbox(key="em2d.worked_component.3").set_value(2).run()
     assert_clean(app)
-    assert "N_{3} =" in texts(app.latex)
+    assert "N_{3} =" in formula_texts(app)
     assert "#FFE08A" in tables(app)[0]  # the M-step changed the parameters: highlighted
     app.toggle(key="em2d.all_formulas").set_value(True).run()
     assert_clean(app)
-    assert r"\ell(\theta) = \sum_{i=1}^{N}" in texts(app.latex)
+    assert r"\ell(\theta) = \sum_{i=1}^{N}" in formula_texts(app)
 
 
 def test_followed_points_input():

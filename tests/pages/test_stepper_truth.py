@@ -10,6 +10,7 @@ from tests.pages.stepper_helpers import (
     PAGE_2D,
     assert_clean,
     click,
+    formula_texts,
     open_page,
     show_details,
     texts,
@@ -81,7 +82,7 @@ def test_the_tied_e_step_shows_the_shared_covariance():
     app = open_page(PAGE_2D, {"cov": "tied"})
     show_details(app, PAGE_2D, "The formulas")
     click(app, PAGE_2D, "E-step")
-    latex = texts(app.latex)
+    latex = formula_texts(app)
     assert r"\mathcal{N}(x_i \mid \mu_k, \Sigma)" in latex and r"\Sigma_k" not in latex.split(
         "aligned")[0]
 
@@ -105,7 +106,7 @@ def test_the_one_dimensional_page_uses_the_same_notation():
     show_details(app, PAGE_1D, "The numbers", "The formulas")
     click(app, PAGE_1D, "E-step")
     click(app, PAGE_1D, "M-step")
-    latex = texts(app.latex)
+    latex = formula_texts(app)
     assert "N_k" in latex and "m_c" not in latex and "r_{ic}" not in latex
     assert "N_k (soft count)" in "".join(element.proto.body for element in app.get("html"))
 

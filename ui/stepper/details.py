@@ -8,6 +8,7 @@ import numpy as np
 import streamlit as st
 
 from gmm_core.mixture import ComponentCollapse
+from ui.kit.accessible import formula
 from ui.kit.run_store import SharedRun
 from ui.kit.user_input import parse_index_list
 from ui.mixture_model.links import why_em_climbs_link
@@ -97,23 +98,23 @@ def formulas_panel(page: StepperPage, setup: Setup, run: SharedRun, history, ind
     try:
         if entry.kind == "E":
             st.markdown("**This half-step: the E-step** (responsibilities by Bayes' rule)")
-            st.latex(formulas.e_step_latex(n_features, cov))
+            formula(formulas.e_step_latex(n_features, cov))
             st.markdown(f"Worked example with point {point_index}:")
-            st.latex(formulas.worked_e_step(X[point_index], point_index, entry.params))
+            formula(formulas.worked_e_step(X[point_index], point_index, entry.params))
         elif entry.kind == "M":
             st.markdown("**This half-step: the M-step** (weighted averages)")
-            st.latex(formulas.m_step_latex(cov, n_features))
+            formula(formulas.m_step_latex(cov, n_features))
             n_components = entry.params.n_components
             component = st.selectbox("Worked example for component", range(n_components),
                                      format_func=lambda k: f"{k + 1}", width=220,
                                      key=page.state.worked_component.key(n_components))
-            st.latex(formulas.worked_m_step(X, run.responsibilities_at(index - 1),
+            formula(formulas.worked_m_step(X, run.responsibilities_at(index - 1),
                                             entry.params, component, settings.reg))
         else:
             st.markdown(START_TEXT)
-        st.latex(formulas.log_likelihood_latex(n_features, cov))
+        formula(formulas.log_likelihood_latex(n_features, cov))
         if math.isfinite(entry.log_likelihood):
-            st.latex(formulas.worked_log_likelihood(X[point_index], point_index, entry.params,
+            formula(formulas.worked_log_likelihood(X[point_index], point_index, entry.params,
                                                     entry.log_likelihood, len(X)))
         st.caption(f"Why the log-likelihood can only rise: [Why EM climbs]({WHY_EM_CLIMBS}) on "
                    "The mixture model page (the lower bound and the two half-steps).")
@@ -121,7 +122,7 @@ def formulas_panel(page: StepperPage, setup: Setup, run: SharedRun, history, ind
         st.warning(f"No worked example: {collapse.message}")
     if st.toggle("All the formulas of one EM iteration", key=page.state.key("all_formulas"),
                  persist_state="session"):
-        st.latex(r"\begin{gathered}" + formulas.e_step_latex(n_features, settings.cov)
+        formula(r"\begin{gathered}" + formulas.e_step_latex(n_features, settings.cov)
                  + r"\\[1ex]"
                  + formulas.m_step_latex(settings.cov, n_features) + r"\\[1ex]"
                  + formulas.log_likelihood_latex(n_features, settings.cov) + r"\end{gathered}")

@@ -1,6 +1,7 @@
 """LaTeX for the formulas of each half-step, and worked examples with the current numbers.
 
-Pure text builders (no Streamlit): every function returns a KaTeX string for ``st.latex``.
+Pure text builders (no Streamlit): every function returns a KaTeX string for
+``ui.kit.accessible.formula`` (display maths that wraps instead of scrolling).
 The app's one notation: x_i the data points (i = 1..N), component k = 1..K, weights pi_k,
 responsibilities r_ik, soft counts N_k = sum_i r_ik, means mu_k, covariances Sigma_k, D the
 dimension, lambda = reg_covar, theta = (pi, mu, Sigma).
