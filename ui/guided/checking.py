@@ -58,8 +58,8 @@ def check_number(value: float, step: Step, numbers: Mapping[str, float]) -> Outc
     """A typed number against ``numbers[step.answer]``.
 
     Right within the tolerance. Otherwise the first mistake whose number the value matches
-    (a mistake that lies within the tolerance of the truth cannot be told apart and is
-    skipped), else ``out_of_range`` when the value is outside low..high, else ``wrong``.
+    (within the mistake's own tolerance when it has one; a mistake that lies within the
+    tolerance of the truth cannot be told apart and is skipped), else ``out_of_range`` when the value is outside low..high, else ``wrong``.
     """
     truth = numbers[step.answer]
     allowed = tolerance(step, truth)
@@ -69,7 +69,8 @@ def check_number(value: float, step: Step, numbers: Mapping[str, float]) -> Outc
         return Outcome(True, (step.right,), facts)
     for mistake in step.mistakes:
         target = numbers[mistake.value]
-        if _near(value, target, allowed) and not _near(target, truth, allowed):
+        near = allowed if mistake.tolerance is None else mistake.tolerance
+        if _near(value, target, near) and not _near(target, truth, max(allowed, near)):
             return Outcome(False, (mistake.text,), facts)
     outside = ((step.low is not None and value < step.low)
                or (step.high is not None and value > step.high))

@@ -34,7 +34,10 @@ A lesson file::
     high = 1.0
     out_of_range = "..."             # number: said when the value is outside low..high
     labels = ["μ₁", "μ₂"]            # points: what each point is (one 2-D point each)
-    mistakes = [{ value = "r_without_weights", text = "the misconception" }]
+    [[steps.mistakes]]               # last in a step: the keys after it belong to the mistake
+    value = "r_without_weights"      # a number (or points) the model computes
+    text = "the likely misconception behind that answer"
+    tolerance = 1.0                  # optional: how near counts as this mistake
 
 Templates use ``{{name}}`` (double braces, so LaTeX's ``{...}`` stays as it is). Everything
 here is pure (no Streamlit).
@@ -83,10 +86,12 @@ class Choice:
 @dataclass(frozen=True)
 class Mistake:
     """A likely misconception: ``value`` names the model's number (or points) that it gives,
-    ``text`` explains it (a template)."""
+    ``text`` explains it (a template); ``tolerance``: how near an answer must be to count as
+    this mistake (None: the step's tolerance; e.g. a percentage needs one 100 times larger)."""
 
     value: str
     text: str
+    tolerance: float | None = None
 
 
 @dataclass(frozen=True)
@@ -231,10 +236,17 @@ def _choices(raw: Mapping, where: str) -> tuple[Choice, ...]:
 def _mistakes(raw: Mapping, where: str) -> tuple[Mistake, ...]:
     entries = raw.get("mistakes", [])
     if not isinstance(entries, list) or not all(
-            isinstance(entry, dict) and set(entry) == {"value", "text"} for entry in entries):
-        raise LessonFileError(f"{where}: mistakes is a list of {{ value = \"...\", text = "
-                              "\"...\" }}")
-    return tuple(Mistake(str(entry["value"]), str(entry["text"]).strip()) for entry in entries)
+            isinstance(entry, dict) and {"value", "text"} <= set(entry) <= {
+                "value", "text", "tolerance"} for entry in entries):
+        raise LessonFileError(f"{where}: mistakes is a list of tables with value, text and "
+                              "(optionally) tolerance ([[steps.mistakes]])")
+    mistakes = []
+    for entry in entries:
+        allowed = _number(entry, "tolerance", f"{where}, mistake {entry['value']!r}", None)
+        if allowed is not None and allowed <= 0:
+            raise LessonFileError(f"{where}: a mistake's tolerance must be positive")
+        mistakes.append(Mistake(str(entry["value"]), str(entry["text"]).strip(), allowed))
+    return tuple(mistakes)
 
 
 def _labels(raw: Mapping, where: str) -> tuple[str, ...]:

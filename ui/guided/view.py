@@ -146,6 +146,8 @@ def show_pictures(pictures: tuple[Picture, ...], where: str, on_click=None,
     columns = st.columns(len(pictures)) if len(pictures) > 1 else [st.container()]
     for index, (column, picture) in enumerate(zip(columns, pictures, strict=True)):
         with column:
+            if picture.title:
+                st.markdown(f"**{picture.title}**")
             key = click_key if on_click is not None else STATE.figure.key(f"{where}.{index}")
             show_figure(picture.figure, key=key, on_click=on_click, width="stretch")
             st.caption(picture.description)
@@ -173,7 +175,7 @@ def _answer_words(step: Step, answer: Answer) -> str:
 def feedback(key: str, step: Step, outcome: Outcome, facts) -> None:
     """What the last checked answer was, and why it is right or what it misses."""
     tries = STATE.tries.get(key, 0)
-    count = f" (answer {tries} checked in this session)" if tries > 1 else ""
+    count = f" (try {tries})" if tries > 1 else ""
     said = f"Your last checked answer: **{_answer_words(step, STATE.answers[key])}**{count}."
     try:
         lines = [fill(template, facts, "feedback") for template in outcome.feedback]
@@ -183,8 +185,8 @@ def feedback(key: str, step: Step, outcome: Outcome, facts) -> None:
     if outcome.correct:
         st.success("\n\n".join([f"**Right.** {said}", *lines]))
     else:
-        st.warning("\n\n".join([f"**Not quite.** {said}", *lines,
-                                "Try again, or press `Show me` to see the answer."]))
+        hint = [] if key in STATE.revealed else ["Try again, or press `Show me` to see the answer."]
+        st.warning("\n\n".join([f"**Not quite.** {said}", *lines, *hint]))
 
 
 def step_view(course: Course, lesson: Lesson, model: LessonModel, presentation: bool) -> None:

@@ -30,6 +30,7 @@ class Picture:
 
     figure: go.Figure
     description: str
+    title: str = ""  # shown above the figure (a title inside would sit on the legend)
 
 
 class LessonModel:

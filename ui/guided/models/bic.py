@@ -89,25 +89,25 @@ class HowManyComponents(LessonModel):
 
     def figure_data(self, style: FigureStyle, guesses=None) -> Picture:
         X = self.data.X
-        figure = mixture_figure_2d(X, None, None, style, title=f"{len(X)} points")
+        figure = mixture_figure_2d(X, None, None, style)
         return Picture(figure, f"{len(X)} points in grey, from x = {text.number(X[:, 0].min(), 3)}"
                                f" to {text.number(X[:, 0].max(), 3)} and y = "
                                f"{text.number(X[:, 1].min(), 3)} to "
                                f"{text.number(X[:, 1].max(), 3)}; no colours: the groups are "
-                               "not given.")
+                               "not given.", f"{len(X)} points, no labels")
 
     def figure_bic(self, style: FigureStyle, guesses=None) -> Picture:
         figure = criterion_figure(self.grid, "bic", style, height=380)
-        return Picture(figure, describe.criterion_chart(self.grid, "bic"))
+        return Picture(figure, describe.criterion_chart(self.grid, "bic"), "BIC against K")
 
     def figure_best_fit(self, style: FigureStyle, guesses=None) -> Picture:
         entry = self.best["bic"]
         params = entry.fit.params
         X = self.data.X
-        figure = mixture_figure_2d(X, params, e_step(X, params)[0], style,
-                                   title=f"BIC's choice: K = {entry.n_components}")
+        figure = mixture_figure_2d(X, params, e_step(X, params)[0], style)
         means = "; ".join(text.vector(mean, 2) for mean in params.means)
         weights = ", ".join(text.number(w, 3) for w in np.asarray(params.weights))
         return Picture(figure, f"The fit BIC chooses, K = {entry.n_components} "
                                f"({self.covariance_type}): means {means}, weights {weights}, "
-                               "points coloured by their responsibilities.")
+                               "points coloured by their responsibilities.",
+                       f"BIC's choice: K = {entry.n_components}")

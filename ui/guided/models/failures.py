@@ -128,9 +128,9 @@ class WhereEMGoesWrong(LessonModel):
 
     def _one_d(self, params: MixtureParams, responsibilities, style: FigureStyle,
                title: str, words: str) -> Picture:
-        figure = mixture_figure_1d(self.X, params, responsibilities, style, title=title)
+        figure = mixture_figure_1d(self.X, params, responsibilities, style)
         return Picture(figure, f"{len(self.X)} points as a histogram and a rug; {words} "
-                               f"{components_sentence(params)}.")
+                               f"{components_sentence(params)}.", title)
 
     def figure_collapse_start(self, style: FigureStyle, guesses=None) -> Picture:
         return self._one_d(self.start, None, style, "The start: component 2 on the far point",
@@ -145,7 +145,8 @@ class WhereEMGoesWrong(LessonModel):
         chart = log_likelihood_figure(self.bare.log_likelihoods, kinds, last, style,
                                       status=self.bare.status, height=300)
         values = ", ".join(text.log_likelihood(v) for v in self.bare.log_likelihoods)
-        return spike, Picture(chart, f"ℓ after each half-step of that run: {values}.")
+        return spike, Picture(chart, f"ℓ after each half-step of that run: {values}.",
+                              "ℓ along that run")
 
     def figure_lambda_end(self, style: FigureStyle, guesses=None) -> Picture:
         last = len(self.floored) - 1
@@ -157,18 +158,19 @@ class WhereEMGoesWrong(LessonModel):
     def _two_d(self, run: EMRun, style: FigureStyle, title: str, what: str) -> Picture:
         params = run[-1].params
         responsibilities = e_step(self.data.X, params)[0]
-        figure = mixture_figure_2d(self.data.X, params, responsibilities, style, title=title)
+        figure = mixture_figure_2d(self.data.X, params, responsibilities, style)
         means = "; ".join(text.vector(mean, 2) for mean in params.means)
         return Picture(figure, f"{len(self.data.X)} points coloured by their responsibilities "
                                f"under {what}: means {means}, ℓ = "
-                               f"{text.log_likelihood(run[-1].log_likelihood)}.")
+                               f"{text.log_likelihood(run[-1].log_likelihood)}.", title)
 
     def figure_bad_start(self, style: FigureStyle, guesses=None) -> Picture:
         params = self.bad[0].params
-        figure = mixture_figure_2d(self.data.X, params, None, style, title="The start")
+        figure = mixture_figure_2d(self.data.X, params, None, style)
         means = "; ".join(text.vector(mean, 2) for mean in params.means)
         return Picture(figure, f"{len(self.data.X)} points in grey and the start's "
-                               f"{params.n_components} components, means at {means}.")
+                               f"{params.n_components} components, means at {means}.",
+                       "The start")
 
     def figure_bad_vs_good(self, style: FigureStyle, guesses=None) -> tuple[Picture, ...]:
         return (self._two_d(self.bad, style, "EM from this start", "the end of EM from the "

@@ -111,30 +111,30 @@ class KMeansOrEM(LessonModel):
     def _data_picture(self, index: int, style: FigureStyle) -> Picture:
         comparison = self.comparisons[index]
         X = comparison.data.X
-        figure = kmeans_figure_2d(X, comparison.start, None, style, show_cells=False,
-                                  title=f"Data set {index + 1}: the data and the shared start")
+        figure = kmeans_figure_2d(X, comparison.start, None, style, show_cells=False)
         return Picture(figure, f"{len(X)} points in grey ({comparison.data.name}) and the "
                                f"{len(comparison.start)} starting centres both methods share: "
-                               + "; ".join(text.vector(c, 2) for c in comparison.start) + ".")
+                               + "; ".join(text.vector(c, 2) for c in comparison.start) + ".",
+                       f"Data set {index + 1}: the data and the shared start")
 
     def _result_pictures(self, index: int, style: FigureStyle) -> tuple[Picture, Picture]:
         comparison = self.comparisons[index]
         X = comparison.data.X
         centres = comparison.kmeans[-1].centers
-        left = kmeans_figure_2d(X, centres, comparison.kmeans_labels, style,
-                                title=f"k-means: ARI {text.number(comparison.kmeans_ari, 3)}")
+        left = kmeans_figure_2d(X, centres, comparison.kmeans_labels, style)
         params = comparison.em[-1].params
-        right = mixture_figure_2d(X, params, e_step(X, params)[0], style,
-                                  title=f"EM ({params.covariance_type}): ARI "
-                                        f"{text.number(comparison.em_ari, 3)}")
+        right = mixture_figure_2d(X, params, e_step(X, params)[0], style)
         return (Picture(left, f"k-means' clusters at the end, each point in its cluster's "
                               f"colour, with the straight-edged cells of its "
                               f"{len(centres)} centres; adjusted Rand index against the true "
-                              f"groups {text.number(comparison.kmeans_ari, 3)}."),
+                              f"groups {text.number(comparison.kmeans_ari, 3)}.",
+                        f"k-means: ARI {text.number(comparison.kmeans_ari, 3)}"),
                 Picture(right, f"EM's components at the end, points coloured by their "
                                f"responsibilities, with 1σ and 2σ ellipses; adjusted Rand "
                                f"index against the true groups "
-                               f"{text.number(comparison.em_ari, 3)}."))
+                               f"{text.number(comparison.em_ari, 3)}.",
+                        f"EM ({params.covariance_type}): ARI "
+                        f"{text.number(comparison.em_ari, 3)}"))
 
     def pictures(self, name: str, style: FigureStyle, guesses=None) -> tuple[Picture, ...]:
         """"data_<n>" and "result_<n>" for data set n (from 1)."""

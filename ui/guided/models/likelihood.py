@@ -111,7 +111,9 @@ class LogLikelihood(LessonModel):
                               before=state.before)
         words = describe.bound(AXES[moving], AXES[1 - moving], held, self.grid, ell, bound,
                                now, top)
-        return Picture(figure, f"At half-step {index}, after {KIND_WORDS[state.kind]}. {words}")
+        return Picture(figure, f"At half-step {index}, after {KIND_WORDS[state.kind]}. {words}",
+                       f"ℓ and the lower bound along {AXES[moving]}, after half-step {index} "
+                       f"({KIND_WORDS[state.kind]})")
 
     def figure_bound_now(self, style: FigureStyle, guesses=None) -> Picture:
         return self._bound_picture(self.index, style)
@@ -129,7 +131,7 @@ class LogLikelihood(LessonModel):
         listed = "; ".join(f"{j}, {KIND_WORDS[kind]}: {text.log_likelihood(value)}"
                            for j, (kind, value) in enumerate(zip(kinds, values, strict=True)))
         return Picture(figure, f"ℓ after each half-step so far (half-step, what it was, ℓ): "
-                               f"{listed}.")
+                               f"{listed}.", "ℓ(θ) after each half-step")
 
     def figure_chart_now(self, style: FigureStyle, guesses=None) -> Picture:
         return self._chart(self.index, style)
@@ -146,4 +148,5 @@ class LogLikelihood(LessonModel):
             f"ℓ after each of the {len(values)} half-steps of full EM (K = 2) on the same "
             f"{len(self.X)} points with λ = reg_covar = {text.number(self.lam, 3)}, from "
             f"{text.log_likelihood(values[0])} to {text.log_likelihood(values[-1])}; red "
-            f"crosses mark the {len(self.decreases)} half-steps where ℓ fell."))
+            f"crosses mark the {len(self.decreases)} half-steps where ℓ fell."),
+            f"Full EM with λ = {text.number(self.lam, 3)}: ℓ after each half-step")

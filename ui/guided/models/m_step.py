@@ -112,22 +112,20 @@ class MStepGuess(LessonModel):
                 f"{text.number(self.r[:, 1].sum(), 4)}.")
 
     def figure_after_e(self, style: FigureStyle, guesses=None) -> Picture:
-        figure = mixture_figure_2d(self.X, self.start, self.r, style,
-                                   title="After the E-step, before the M-step")
-        return Picture(figure, self._state_words())
+        figure = mixture_figure_2d(self.X, self.start, self.r, style)
+        return Picture(figure, self._state_words(), "After the E-step, before the M-step")
 
     def figure_guess(self, style: FigureStyle, guesses=None) -> Picture:
         """The figure to click on: the click grid first (trace 0), the guesses on top."""
-        base = mixture_figure_2d(self.X, self.start, self.r, style,
-                                 title="Click where the new mean will be")
+        base = mixture_figure_2d(self.X, self.start, self.r, style)
         traces = with_click_grid(base.spec["data"], self.click, GUESS_HOVER)
         figure = make_figure({"data": [*traces, *self._guess_trace(guesses, style)],
                               "layout": base.spec["layout"]})
-        return Picture(figure, self._state_words() + self._guess_words(guesses))
+        return Picture(figure, self._state_words() + self._guess_words(guesses),
+                       "Click where you expect the new mean")
 
     def figure_m_step(self, style: FigureStyle, guesses=None) -> Picture:
-        base = mixture_figure_2d(self.X, self.new, self.r, style,
-                                 title="The real M-step: old means (circles) → new means (×)")
+        base = mixture_figure_2d(self.X, self.new, self.r, style)
         arrows = [{"type": "scatter", "mode": "lines", "name": f"μ{text.subscript(k + 1)} moved",
                    "x": [float(self.start.means[k, 0]), float(self.new.means[k, 0])],
                    "y": [float(self.start.means[k, 1]), float(self.new.means[k, 1])],
@@ -143,4 +141,5 @@ class MStepGuess(LessonModel):
             f"with the components after the M-step: {_means_sentence(self.new.means)}, "
             f"weights π₁ = {share(self.new.weights[0])}, π₂ = {share(self.new.weights[1])}; "
             f"hollow circles mark the old means ({_means_sentence(self.start.means)})."
-            + self._guess_words(guesses)))
+            + self._guess_words(guesses)),
+            "The real M-step: old means (circles) → new means (×)")

@@ -79,6 +79,8 @@ class ResponsibilitiesByHand(LessonModel):
         i, k, params, facts = self.i, self.k, self.params, self.facts
         sds = np.sqrt(params.covariances[:, 0, 0])
         facts.update(i=str(i + 1), k=str(k + 1), other_k=str(2 - k), n_points=str(len(self.x)),
+                     i_sub=text.subscript(i + 1), k_sub=text.subscript(k + 1),
+                     other_k_sub=text.subscript(2 - k),
                      x=text.number(self.x[i], 4), r=share(self.r[i, k]),
                      r_percent=percent(self.r[i, k]),
                      soft_count=text.number(self.numbers["soft_count"], 3),
@@ -141,7 +143,7 @@ class ResponsibilitiesByHand(LessonModel):
 
     def _figure(self, style: FigureStyle, coloured: bool, title: str) -> Picture:
         figure = mixture_figure_1d(self.x[:, None], self.params, self.r if coloured else None,
-                                   style, title=title)
+                                   style)
         where = ", ".join(f"x{text.subscript(j + 1)} = {text.number(v, 4)}"
                           for j, v in enumerate(self.x))
         colours = (" coloured by their responsibilities (" + "; ".join(
@@ -149,15 +151,15 @@ class ResponsibilitiesByHand(LessonModel):
             for j in range(len(self.x))) + ")") if coloured else " in grey"
         return Picture(figure, f"The {len(self.x)} points ({where}) as a rug{colours}, "
                                f"under the weighted densities π_k N(x | μ_k, σ_k²) and their "
-                               f"sum. {components_sentence(self.params)}.")
+                               f"sum. {components_sentence(self.params)}.", title)
 
     def figure_setup(self, style: FigureStyle, guesses=None) -> Picture:
         return self._figure(style, False, "Three points, two components")
 
     def figure_worked(self, style: FigureStyle, guesses=None) -> tuple[Picture, ...]:
         probabilities = self.r[self.i]
-        bars = membership_bar_figure(probabilities, style,
-                                     title=f"r_{self.i + 1}k for x{text.subscript(self.i + 1)}")
+        bars = membership_bar_figure(probabilities, style)
         listed = ", ".join(f"{component_label(c)} {share(p)}" for c, p in enumerate(probabilities))
         return (self._figure(style, True, "After the E-step: colours are responsibilities"),
-                Picture(bars, f"Bars of the responsibilities of point {self.i + 1}: {listed}."))
+                Picture(bars, f"Bars of the responsibilities of point {self.i + 1}: {listed}.",
+                        f"r{text.subscript(self.i + 1)}ₖ for x{text.subscript(self.i + 1)}"))

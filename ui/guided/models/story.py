@@ -112,9 +112,9 @@ class GenerativeStory(LessonModel):
 
     # --- pictures -----------------------------------------------------------------------------
 
-    def _story_figure(self, params, X, labels, style, *, probe=None, title=""):
+    def _story_figure(self, params, X, labels, style, *, probe=None):
         one_hot = np.eye(params.n_components)[labels]
-        return mixture_figure_1d(X, params, one_hot, style, probe=probe, title=title)
+        return mixture_figure_1d(X, params, one_hot, style, probe=probe)
 
     def _story_description(self, params: MixtureParams, labels: np.ndarray) -> str:
         counts = ", ".join(f"{int(np.sum(labels == k))} from {component_label(k)}"
@@ -124,30 +124,30 @@ class GenerativeStory(LessonModel):
                 f"densities π_k N(x | μ_k, σ_k²) and their sum p(x). {components_sentence(params)}.")
 
     def figure_story(self, style: FigureStyle, guesses=None) -> Picture:
-        figure = self._story_figure(self.params, self.picture, self.picture_labels, style,
-                                    title="Points drawn from the story, coloured by their z")
-        return Picture(figure, self._story_description(self.params, self.picture_labels))
+        figure = self._story_figure(self.params, self.picture, self.picture_labels, style)
+        return Picture(figure, self._story_description(self.params, self.picture_labels),
+                       "Points drawn from the story, coloured by their z")
 
     def figure_probe(self, style: FigureStyle, guesses=None) -> Picture:
         figure = self._story_figure(self.params, self.picture, self.picture_labels, style,
-                                    probe=self.x, title=f"A new point at x = "
-                                                        f"{text.number(self.x, 3)} (the star)")
+                                    probe=self.x)
         return Picture(figure, self._story_description(self.params, self.picture_labels)
-                       + f" A star marks the new point x = {text.number(self.x, 3)}.")
+                       + f" A star marks the new point x = {text.number(self.x, 3)}.",
+                       f"A new point at x = {text.number(self.x, 3)} (the star)")
 
     def figure_probe_equal(self, style: FigureStyle, guesses=None) -> Picture:
         figure = self._story_figure(self.equal, self.picture_equal, self.picture_equal_labels,
-                                    style, probe=self.x,
-                                    title="The same components with the new weights")
+                                    style, probe=self.x)
         return Picture(figure, self._story_description(self.equal, self.picture_equal_labels)
-                       + f" A star marks the point x = {text.number(self.x, 3)}.")
+                       + f" A star marks the point x = {text.number(self.x, 3)}.",
+                       "The same components with the new weights")
 
     def _bars(self, probabilities: np.ndarray, style: FigureStyle, title: str,
               what: str) -> Picture:
         listed = ", ".join(f"{component_label(k)} {percent(p)}"
                            for k, p in enumerate(probabilities))
-        return Picture(membership_bar_figure(probabilities, style, title=title),
-                       f"Bars, one per component, of {what}: {listed}.")
+        return Picture(membership_bar_figure(probabilities, style),
+                       f"Bars, one per component, of {what}: {listed}.", title)
 
     def figure_posterior(self, style: FigureStyle, guesses=None) -> Picture:
         return self._bars(self.posterior, style,
