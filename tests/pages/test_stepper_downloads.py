@@ -4,7 +4,7 @@ offers them for the view on screen."""
 
 from __future__ import annotations
 
-from tests.pages.stepper_helpers import PAGE_1D, PAGE_2D, click, open_page, texts
+from tests.pages.stepper_helpers import PAGE_1D, PAGE_2D, click, open_page, show_details, texts
 from ui import exports
 from ui.stepper.downloads import export_view
 from ui.stepper.page import stepper_page
@@ -20,6 +20,8 @@ def _code(app) -> str:
 
 def test_every_export_is_one_click_from_the_2d_page():
     app = open_page(PAGE_2D, {"dataset": "textbook", "k": "3", "seed": "0", "step": "4"})
+    assert not app.get("download_button")  # built only when asked for: a step never pays
+    show_details(app, PAGE_2D, "The same in scikit-learn", "Downloads")
     labels = [button.proto.label for button in app.get("download_button")]
     assert sorted(labels) == sorted(LABELS)
     code = _code(app)
@@ -29,6 +31,7 @@ def test_every_export_is_one_click_from_the_2d_page():
 
 def test_the_script_follows_the_half_step_on_screen():
     app = open_page(PAGE_1D)
+    show_details(app, PAGE_1D, "The same in scikit-learn")
     first = _code(app)
     click(app, PAGE_1D, "EM iteration")
     click(app, PAGE_1D, "EM iteration")
@@ -41,6 +44,7 @@ def test_an_uploaded_csv_offers_the_data_file_the_script_reads():
     app.selectbox(key="em1d.dataset").set_value("csv").run()
     app.file_uploader(key="em1d.csv_file").set_value(
         ("measurements.csv", f"x\n{values}\n".encode(), "text/csv")).run()
+    show_details(app, PAGE_1D, "The same in scikit-learn")
     assert "it reads" in texts(app.info) and "measurements" in texts(app.info)
     assert "read_csv" in _code(app) or "loadtxt" in _code(app)
 

@@ -13,11 +13,13 @@ from ui.kit.run_store import SharedRun
 from ui.kit.user_input import parse_index_list
 from ui.mixture_model.links import why_em_climbs_link
 from ui.stepper import formulas, numbers
+from ui.stepper.downloads import downloads_panel, export_view, sklearn_panel
 from ui.stepper.mistakes import mistakes_panel
 from ui.stepper.page import StepperPage
 from ui.stepper.sidebar import Setup
 
 NUMBERS, FORMULAS, MISTAKES = "The numbers", "The formulas", "Common mistakes"
+SKLEARN, DOWNLOADS = "The same in scikit-learn", "Downloads"
 # The explanation of the lower bound, on The mixture model page.
 WHY_EM_CLIMBS = why_em_climbs_link()
 START_TEXT = (
@@ -27,7 +29,7 @@ START_TEXT = (
     "the **M-step** maximises that bound over θ, so ℓ cannot fall (exactly so with λ = 0; "
     "with λ > 0 the M-step adds λ after maximising, and a large λ can lower ℓ):"
 )
-DETAIL_PANELS = (NUMBERS, FORMULAS, MISTAKES)
+DETAIL_PANELS = (NUMBERS, FORMULAS, MISTAKES, SKLEARN, DOWNLOADS)
 
 
 def detail_panels(page: StepperPage, setup: Setup, run: SharedRun, history, index: int,
@@ -46,6 +48,12 @@ def detail_panels(page: StepperPage, setup: Setup, run: SharedRun, history, inde
                        followed or numbers.default_followed_points(setup.data.X))
     if MISTAKES in panels:
         mistakes_panel(setup.data.X, history[index].params, responsibilities)
+    if SKLEARN in panels or DOWNLOADS in panels:
+        view = export_view(page, setup, run, index)
+        if SKLEARN in panels:
+            sklearn_panel(page, view)
+        if DOWNLOADS in panels:
+            downloads_panel(page, view)
 
 
 def followed_points(page: StepperPage, X: np.ndarray) -> tuple[int, ...]:

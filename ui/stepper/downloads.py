@@ -52,7 +52,8 @@ def downloads_panel(page: StepperPage, view: exports.ExportView) -> None:
     """One click per file: the run, the figure, the history, the notebook, the data."""
     names = exports.export_file_names(view)
     state = page.state
-    with st.expander("Download this view (offline run, figure, history, notebook)"):
+    with st.container(border=True):
+        st.markdown("**Download this view** (offline run, figure, history, notebook, data)")
         st.caption(PURPOSES["html"])
         _button("The run (HTML, works offline)", partial(exports.run_html, view),
                 names.run_html, "html", state.download.key("html"))
@@ -85,7 +86,8 @@ def downloads_panel(page: StepperPage, view: exports.ExportView) -> None:
 def sklearn_panel(page: StepperPage, view: exports.ExportView) -> None:
     """A complete script that reproduces this view with sklearn.mixture.GaussianMixture."""
     names = exports.export_file_names(view)
-    with st.expander("The same in scikit-learn"):
+    with st.container(border=True):
+        st.markdown("**The same in scikit-learn**")
         st.markdown(
             "The textbook fits mixtures with `sklearn.mixture.GaussianMixture`. This script "
             "starts it from the same weights, means and precisions as this run "

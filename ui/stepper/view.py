@@ -27,7 +27,6 @@ from ui.kit.stepping import Track
 from ui.kit.text import log_likelihood
 from ui.stepper import notes
 from ui.stepper.details import detail_panels
-from ui.stepper.downloads import downloads_panel, export_view, sklearn_panel
 from ui.stepper.lessons import lesson_panels
 from ui.stepper.page import TRACK, StepperPage
 from ui.stepper.probe import move_probe_to_click, probe
@@ -108,9 +107,6 @@ def _draw(page: StepperPage, setup: Setup, run: SharedRun, index: int) -> None:
 
     detail_panels(page, setup, run, history, index, responsibilities)
     link_box(page, setup.settings, index)
-    view = export_view(page, setup, run, index)
-    sklearn_panel(page, view)
-    downloads_panel(page, view)
     lesson_panels(page, setup, run)
 
 
