@@ -35,7 +35,11 @@ def coordinate_key(key: str, point: int, axis: str) -> str:
 
 
 def set_widgets(key: str, step: Step, answer: Answer | None) -> None:
-    """Show ``answer`` (None: nothing) in the question's widgets (before they are drawn)."""
+    """Show ``answer`` (None: nothing) in the question's widgets (before they are drawn).
+
+    Called when the student arrives at a question (the widgets of a question not drawn in the
+    last run are forgotten by Streamlit, or hold a stale value), so the boxes always show the
+    last answer checked."""
     if step.input == "choice":
         STATE.choice[key] = answer
     elif step.input == "number":
@@ -45,14 +49,15 @@ def set_widgets(key: str, step: Step, answer: Answer | None) -> None:
         for index, value in enumerate(values):
             STATE.coordinate[coordinate_key(key, index // 2, AXES[index % 2])] = (
                 "" if value is None else exact_number(value))
+        STATE.placing[key] = 0
 
 
-def ensure_widgets(key: str, step: Step, answer: Answer | None) -> None:
-    """The first time a question is drawn in this session, its widgets show its answer."""
+def widgets_exist(key: str, step: Step) -> bool:
+    """Whether the question's widgets still hold a value (Streamlit forgets them when another
+    page or step was drawn)."""
     first = {"choice": f"choice.{key}", "number": f"typed.{key}",
              "points": f"coordinate.{coordinate_key(key, 0, 'x')}"}[step.input]
-    if not STATE.is_set(first):
-        set_widgets(key, step, answer)
+    return STATE.is_set(first)
 
 
 # --- reading them ---------------------------------------------------------------------------------

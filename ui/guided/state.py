@@ -20,6 +20,7 @@ class GuidedState(LinkState):
     revealed = Field(object, frozenset)  # step keys whose answer `Show me` revealed
     tries = Field(object, dict)  # step key -> answers checked in this session
     notice = Field(str, "")  # one run's message about an answer that could not be read
+    drawn = Field(str, "")  # the step key whose widgets the last run drew
     lesson_pick = Field(int, 1)  # the sidebar's list of lessons (a widget)
     choice = Family(object, None)  # step key -> the chosen id (a radio)
     typed = Family(str, "")  # step key -> the number as typed (a text box)

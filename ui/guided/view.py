@@ -72,8 +72,7 @@ def apply_link(course: Course, query: dict[str, str]) -> tuple[str, ...]:
     STATE.answers = dict(resume.answers)
     STATE.revealed = resume.revealed
     STATE.tries = {}
-    for key, step in questions(course):
-        inputs.set_widgets(key, step, resume.answers.get(key))
+    STATE.drawn = ""  # the question on screen shows the link's answer
     return resume.problems
 
 
@@ -208,8 +207,10 @@ def step_view(course: Course, lesson: Lesson, model: LessonModel, presentation: 
     if step.text:
         _markdown(step.text, facts, "text")
     guesses = None
+    if step.asks and (STATE.drawn != key or not inputs.widgets_exist(key, step)):
+        inputs.set_widgets(key, step, answer)  # arriving here: the boxes show the answer
+    STATE.drawn = key
     if step.asks:
-        inputs.ensure_widgets(key, step, answer)
         if step.input == "points":
             guesses = inputs.current_points(key, step)
     if step.figure:
