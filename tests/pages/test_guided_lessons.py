@@ -290,6 +290,7 @@ def test_the_resume_link_brings_back_position_answers_and_feedback(run_app):
     button(at, "back").click().run()
     query = {name: value for name, value in at.query_params.items()}
     assert query["answers"].count(";") == 2 and query["shown"] == "2.2;2.3;2.4"
+    assert "Resume link" in [header.value for header in at.sidebar.subheader]
     box = [element.value for element in at.sidebar.code]
     assert any(f"lesson={query['lesson']}&step={query['step']}" in code for code in box)
     typed_key = STATE.typed.key(f"2.{query['step']}")

@@ -66,7 +66,8 @@ def questions(course: Course) -> list[tuple[str, Step]]:
 
 
 def apply_link(course: Course, query: dict[str, str]) -> tuple[str, ...]:
-    """A new resume link: its position and answers into the state and the widgets."""
+    """A new resume link: its position and answers into the state (the question on screen
+    then shows the link's answer in its widgets); returns the problems to report."""
     resume = read_resume_query(query, course)
     STATE.lesson, STATE.step = resume.lesson, resume.step
     STATE.answers = dict(resume.answers)
@@ -200,7 +201,7 @@ def step_view(course: Course, lesson: Lesson, model: LessonModel, presentation: 
         try:
             outcome = evaluate(step, answer, facts, model.numbers, model.points)
             facts.update(outcome.facts)
-        except (TemplateError, ValueError, KeyError) as error:
+        except (TemplateError, ValueError, KeyError, TypeError) as error:
             st.error("This lesson file has a mistake: "
                      + untrusted_markdown(str(error), max_chars=MESSAGE_CHARS))
     st.subheader(f"Step {index} of {len(lesson.steps)} · {KIND_TITLES[step.kind]}")
@@ -232,7 +233,7 @@ def step_view(course: Course, lesson: Lesson, model: LessonModel, presentation: 
     if step.asks and key in STATE.revealed:
         try:
             st.info(f"**The answer:** {answer_text(step, facts, model.numbers, model.points)}.")
-        except (TemplateError, ValueError, KeyError) as error:
+        except (TemplateError, ValueError, KeyError, TypeError) as error:
             st.error(untrusted_markdown(str(error), max_chars=MESSAGE_CHARS))
     if step.asks and solved:
         if step.reveal:

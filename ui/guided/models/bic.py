@@ -70,7 +70,10 @@ class HowManyComponents(LessonModel):
         gains = [f"{text.number(after.fit.log_likelihood - before.fit.log_likelihood, 3)} "
                  f"from K = {before.n_components} to {after.n_components}"
                  for before, after in zip(entries[:-1], entries[1:], strict=True)]
-        self.facts.update(per_component=str(per_component), price=text.number(price, 3),
+        intercept = entries[0].n_params - per_component
+        sign = "+" if intercept >= 0 else "−"
+        self.facts.update(p_formula=f"{per_component}K {sign} {abs(intercept)}",
+                          per_component=str(per_component), price=text.number(price, 3),
                           half_price=text.number(price / 2, 3),
                           gains="ℓ gained " + ", ".join(gains))
 

@@ -71,8 +71,11 @@ class WhereEMGoesWrong(LessonModel):
         collapse = self.bare[-1].collapse
         values = [log_likelihood(self.X, self.start.replace(
             covariances=np.array([self.start.covariances[0], [[sd**2]]]))) for sd in self.shrink]
+        counts = e_step(self.X, self.start)[0].sum(axis=0)
         self.facts.update(
             n_points=str(len(self.X)), outlier=text.number(outlier, 4),
+            n_near_zero=str(n_points), start_count_2=text.number(counts[1], 4),
+            start_words=components_sentence(self.start),
             collapse_outcome="unbounded" if self.bare.status == "collapsed" else "finite",
             collapse_why=collapse.message if collapse else "No component collapsed.",
             bare_steps=str(len(self.bare) - 1),
