@@ -21,20 +21,25 @@ from _plotly_utils.utils import to_typed_array_spec
 from ui.kit.escape import untrusted_plotly
 from ui.kit.step_rules import KIND_NAMES
 
-# Okabe & Ito's colour-blind-safe palette (minus its grey-ish black first), then two colours from
-# Paul Tol's muted scheme for K = 9 and 10. Component k is always PALETTE_HEX[k].
+# Okabe & Ito's colour-blind-safe palette (minus its grey-ish black first), then Paul Tol's wine
+# and dark green for K = 9 and 10. Component k is always PALETTE_HEX[k], named PALETTE_NAMES[k].
+# Every pair stays at least 10 CIEDE2000 units apart for normal vision and simulated protanopia,
+# deuteranopia and tritanopia (tests/ui/test_colours.py says why 10); Tol's olive, the tenth
+# colour before, was 5 units from the vermilion for a deuteranope.
 PALETTE_HEX = (
     "#0072B2",  # blue
     "#E69F00",  # orange
     "#009E73",  # bluish green
     "#CC79A7",  # reddish purple
-    "#D55E00",  # vermillion
+    "#D55E00",  # vermilion
     "#56B4E9",  # sky blue
     "#F0E442",  # yellow
     "#000000",  # black
     "#882255",  # wine (Tol)
-    "#999933",  # olive (Tol)
+    "#225522",  # dark green (Tol)
 )
+PALETTE_NAMES = ("blue", "orange", "bluish green", "reddish purple", "vermilion", "sky blue",
+                 "yellow", "black", "wine", "dark green")
 PALETTE_RGB = np.array(
     [[int(code[i : i + 2], 16) / 255.0 for i in (1, 3, 5)] for code in PALETTE_HEX]
 )
@@ -49,6 +54,11 @@ WEBGL_THRESHOLD = 2000
 def component_hex(component: int) -> str:
     """The colour of component ``component`` (0-based), stable across every step and page."""
     return PALETTE_HEX[component % len(PALETTE_HEX)]
+
+
+def component_colour_name(component: int) -> str:
+    """The name of component ``component``'s colour (0-based), for text that refers to it."""
+    return PALETTE_NAMES[component % len(PALETTE_NAMES)]
 
 
 def component_rgba(component: int, alpha: float) -> str:
