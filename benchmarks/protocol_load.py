@@ -3,6 +3,7 @@
 Usage:
     python benchmarks/protocol_load.py [--sessions 200] [--seconds 60] [--think 5]
                                        [--ramp 10] [--baseline-seconds 30] [--n 2000]
+                                       [--replicas 2] [--kill-after 30]
 
 The complement of load_test.py: there, 20 real headless Chromium sessions render every step in
 software on the test machine and use far more CPU than the server, so its figures describe the
@@ -25,12 +26,31 @@ A session does what a browser does, minus drawing:
   run as the frontend does and sent back as ``cached_message_hashes``, so the server answers
   with ``ref_hash`` references exactly as it does to Chromium);
 - a click is ``rerun_script`` with all widget states plus the button's ``trigger_value``, the
-  button's fragment id, the current query string and page hash, and the cached hashes.
+  button's fragment id, the current query string and page hash, and the cached hashes;
+- keeps the cookies of every HTTP answer and sends them with later requests and with the
+  websocket upgrade: behind HAProxy, the ``em_hall_replica`` cookie of the first answer pins
+  the session to one replica (HAProxy removes it before the replica sees the request);
+- runs the page's ``run_every`` fragments (``auto_rerun``: a rerun of that fragment every
+  interval, reset by each whole-page run) while it waits;
+- when the websocket closes (its replica died), does what the frontend does: asks
+  ``/_stcore/health`` every 0.5 s until it answers (HAProxy sends the request to a live replica
+  and sets a new cookie), opens a new websocket with its old session id, and asks for a
+  whole-page run with its widget states and address if the page has a ``run_every`` fragment
+  or a run was under way (Streamlit 1.67's rule; without such a fragment it asks for nothing,
+  and the new session drops every click inside a fragment it does not know).
 
 Every session opens ``/EM_in_2-D?dataset=blobs&n=<n>&k=<2..5>&seed=<its own>`` and clicks the
 stepping buttons as load_test.py's sessions do (EM iteration, E-step/M-step, Back, Reset when
 converged) for --seconds from the moment its page opened, pausing --think seconds on average
 (uniform 0.5x..1.5x) between clicks. Sessions arrive evenly spread over --ramp seconds.
+
+``--replicas 1`` starts one ``streamlit run``; ``--replicas N`` (2 to 4) starts a real hall,
+``bash scripts/serve.sh --replicas N`` (HAProxy in front of N replicas, sticky by cookie;
+deploy.hall_process.running_hall), and every session goes through HAProxy. ``--kill-after S``
+kills (SIGKILL) replica1 S seconds into the hall phase (serve.sh runs with --no-restart, so it
+stays down): its sessions reconnect through HAProxy to the other replica, and each one's first
+view there is checked against the view it had (its address carries data, settings and
+half-step): "recovered" counts the sessions whose view came back exactly.
 
 Measured per phase (each on a fresh server): a 1-session baseline (clicking every
 --baseline-think seconds: one session alone never waits for another, so a short pause only
@@ -41,8 +61,9 @@ adds samples), then the hall:
   disabled, cache misses, timeouts, lost connections; leaks: after every click the query
   string's ``step``/``k``/``seed`` and the status line's half-step and log-likelihood must be
   those of the session's own run, computed here with gmm_core (load_test.expected_run);
-- the server's CPU (utime + stime of its processes) per click, over the whole phase and over
-  the part after every session had opened (the opens are full page runs), and its CPU share;
+- the server's CPU (utime + stime of its processes; a killed replica counts with what it had
+  used) per click, over the whole phase and over the part after every session had opened (the
+  opens are full page runs), and its CPU share; HAProxy's CPU separately;
 - the server's memory: idle (after one warm-up page), peak, after the sessions closed, per
   session; this client's own CPU, to show it did not starve the server.
 
@@ -66,9 +87,10 @@ import sys
 import threading
 import time
 import urllib.request
+from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from urllib.parse import urlencode, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
@@ -81,6 +103,7 @@ from streamlit.proto.NumberInput_pb2 import NumberInput  # noqa: E402
 from streamlit.proto.Slider_pb2 import Slider  # noqa: E402
 from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
+from websockets.exceptions import ConnectionClosed  # noqa: E402
 from websockets.typing import Origin, Subprotocol  # noqa: E402
 
 from benchmarks.load_test import (  # noqa: E402
@@ -91,6 +114,7 @@ from benchmarks.load_test import (  # noqa: E402
     RESULTS_DIR,
     ExpectedRun,
     MemorySampler,
+    PeriodicThread,
     _check_view,
     _choose,
     _percentile,
@@ -99,6 +123,7 @@ from benchmarks.load_test import (  # noqa: E402
     server_pid,
     server_rss_mb,
 )
+from deploy.hall_process import running_hall  # noqa: E402
 from tests.browser.harness import streamlit_server  # noqa: E402
 from ui.kit import view_settings as links  # noqa: E402
 
@@ -116,6 +141,18 @@ MAX_FRAME_BYTES = 64 * 2**20
 WATCHDOG_GRACE_S = 30.0
 # Streamlit's default; the server also announces it in new_session.config.
 DEFAULT_MAX_CACHED_MESSAGE_AGE = 2
+# HAProxy's stickiness cookie (deploy/haproxy.cfg.template) and Streamlit's XSRF cookie.
+REPLICA_COOKIE = "em_hall_replica"
+XSRF_COOKIE = "_streamlit_xsrf"
+# A session whose replica died asks /_stcore/health this often, for at most this long.
+HEALTH_PING_S = 0.5
+RECONNECT_TIMEOUT_S = 60.0
+# After a reconnection without a whole-page run, a click that gets no answer within this long
+# was dropped by the new session (it does not know the clicked fragment).
+DROPPED_CLICK_S = 15.0
+# serve.sh options for the halls measured here: a killed replica stays down; closed sessions
+# are dropped 5 s after they disconnect (the memory "after" figure).
+HALL_OPTIONS = ("--no-restart", "--server.disconnectedSessionTTL", "5")
 
 
 # --- what a browser keeps of the page ---------------------------------------------------------
@@ -204,6 +241,11 @@ class PageState:
         self.run_count = 0
         self.max_cached_message_age = DEFAULT_MAX_CACHED_MESSAGE_AGE
         self.status_line: str | None = None  # "Half-step i: ..." of the latest run
+        self.codes: list[str] = []  # the st.code texts of the latest run (the join link ...)
+        self.session_id = ""  # the server's id of this session (sent again on reconnection)
+        # run_every fragments: fragment id -> [interval, next time due] (time.monotonic)
+        self.auto_reruns: dict[str, list[float]] = {}
+        self.in_flight = False  # a request sent and its run not finished yet
         self.problems: list[str] = []  # exceptions, error alerts, cache misses of the latest run
         self.cache_refs = 0
         self.bytes_received = 0
@@ -222,7 +264,38 @@ class PageState:
         state.widget_states.SetInParent()
         state.context_info.CopyFrom(ContextInfo(url=self.url, **CONTEXT_INFO))
         self._run_started = False
+        self.in_flight = True
         return message.SerializeToString()
+
+    def rerun_message(self, fragment_id: str = "", *, auto: bool = False) -> bytes:
+        """rerun_script as the frontend sends it without a click: a whole-page run with the
+        widget states and the address (after a reconnection), or a run_every fragment's tick."""
+        message = BackMsg()
+        state = message.rerun_script
+        state.query_string = self.query_string
+        state.page_script_hash = self.page_script_hash
+        state.page_name = PAGE_NAME
+        state.fragment_id = fragment_id
+        state.is_auto_rerun = auto
+        state.widget_states.widgets.extend(value for value, _fragment in self.widgets.values())
+        state.cached_message_hashes.extend(self.cache)
+        state.context_info.CopyFrom(ContextInfo(url=self.url, **CONTEXT_INFO))
+        self._run_started = False
+        self.in_flight = True
+        return message.SerializeToString()
+
+    def due_auto_reruns(self, now: float) -> list[str]:
+        """The run_every fragments whose timer has fired by ``now`` (each timer moves on by
+        its interval, as setInterval does)."""
+        due = []
+        for fragment_id, timer in self.auto_reruns.items():
+            if timer[1] <= now:
+                due.append(fragment_id)
+                timer[1] = max(timer[1] + timer[0], now)
+        return due
+
+    def next_auto_rerun(self) -> float | None:
+        return min((timer[1] for timer in self.auto_reruns.values()), default=None)
 
     def click_message(self, button: Button) -> bytes:
         """rerun_script as Chromium sends it for a click on ``button``."""
@@ -237,6 +310,7 @@ class PageState:
         state.cached_message_hashes.extend(self.cache)
         state.context_info.CopyFrom(ContextInfo(url=self.url, **CONTEXT_INFO))
         self._run_started = False
+        self.in_flight = True
         return message.SerializeToString()
 
     def button(self, label: str) -> Button | None:
@@ -270,6 +344,10 @@ class PageState:
         elif kind == "new_session":
             self._new_run()
             self.page_script_hash = message.new_session.page_script_hash
+            self.session_id = message.new_session.initialize.session_id or self.session_id
+            if not message.metadata.run.fragment_ids:
+                # The frontend's cleanupAutoReruns: a whole-page run registers them again.
+                self.auto_reruns.clear()
             config = message.new_session.config
             if config.max_cached_message_age:
                 self.max_cached_message_age = config.max_cached_message_age
@@ -277,6 +355,14 @@ class PageState:
             self.page_script_hash = message.navigation.page_script_hash
         elif kind == "page_info_changed":
             self.query_string = message.page_info_changed.query_string
+        elif kind == "auto_rerun":
+            fragment_id, interval = message.auto_rerun.fragment_id, message.auto_rerun.interval
+            timer = self.auto_reruns.get(fragment_id)
+            if fragment_id and (timer is None or timer[0] != interval):
+                self.auto_reruns[fragment_id] = [interval, time.monotonic() + interval]
+        elif kind == "stop_auto_rerun":
+            for fragment_id in message.stop_auto_rerun.fragment_ids:
+                self.auto_reruns.pop(fragment_id, None)
         elif kind == "page_not_found":
             self.problems.append(f"page not found: {message.page_not_found.page_name!r}")
         elif kind == "script_finished":
@@ -287,6 +373,7 @@ class PageState:
         self._run_started = True
         self._drawn = set()
         self.status_line = None
+        self.codes = []
         self.problems = []
 
     def _delta(self, message: ForwardMsg):
@@ -304,6 +391,8 @@ class PageState:
             body = element.markdown.body
             if body.startswith("**Half-step "):
                 self.status_line = body.replace("**", "")
+        elif kind == "code":
+            self.codes.append(element.code.code_text)
         elif kind == "exception":
             self.problems.append(f"exception {element.exception.type}: "
                                  f"{element.exception.message[:200]}")
@@ -345,10 +434,25 @@ class PageState:
                       if not ((not fragment_ids or entry.fragment_id in fragment_ids)
                               and self.run_count - entry.run_count
                               > self.max_cached_message_age)}
-        return status if self._run_started else None
+        if not self._run_started:
+            return None
+        self.in_flight = False
+        return status
 
 
 # --- one session ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Recovery:
+    """What happened when a session's websocket closed under it (its replica died)."""
+
+    lost_at_s: float  # since the phase started
+    back_after_s: float | None = None  # until its first view on the new replica
+    replica: str | None = None  # where HAProxy sent it
+    rerun_requested: bool = False  # the frontend's rule: a run_every fragment, or a run under way
+    recovered: bool = False  # that first view is exactly the view it had
+    detail: str = ""
 
 
 @dataclass
@@ -362,22 +466,80 @@ class SessionResult:
     open_s: float | None = None
     cache_refs: int = 0
     bytes_received: int = 0
+    replica: str | None = None  # HAProxy's cookie from the first answer (None: no HAProxy)
+    recoveries: list[Recovery] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     leaks: list[str] = field(default_factory=list)
 
 
-def _browser_requests(base_url: str, query: dict) -> str:
-    """The HTTP requests Chromium makes before the websocket; returns the XSRF token."""
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    token = ""
-    for path in (f"{PAGE_PATH}?{urlencode(query)}", "/_stcore/health", "/_stcore/host-config"):
-        with opener.open(f"{base_url}{path}", timeout=OPEN_TIMEOUT_S) as response:
-            response.read()
-            for cookie in response.headers.get_all("Set-Cookie") or []:
-                name, _, rest = cookie.partition("=")
-                if name.strip() == "_streamlit_xsrf":
-                    token = rest.split(";", 1)[0]
-    return token
+class Connection:
+    """A browser's cookies and websocket for one page of the app (through HAProxy or not)."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.cookies: dict[str, str] = {}
+        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    @property
+    def replica(self) -> str | None:
+        return self.cookies.get(REPLICA_COOKIE)
+
+    def _take_cookies(self, headers: list[str]) -> None:
+        for cookie in headers or []:
+            name, _, rest = cookie.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+
+    def _cookie_header(self) -> str:
+        return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+
+    def get(self, path: str, timeout_s: float = OPEN_TIMEOUT_S) -> bytes:
+        """GET ``path`` with the cookies held; keeps the cookies of the answer."""
+        request = urllib.request.Request(f"{self.base_url}{path}")
+        if self.cookies:
+            request.add_header("Cookie", self._cookie_header())
+        with self._opener.open(request, timeout=timeout_s) as response:
+            body = response.read()
+            self._take_cookies(response.headers.get_all("Set-Cookie"))
+        return body
+
+    def page_requests(self, query: dict) -> None:
+        """The HTTP requests Chromium makes before the websocket (the page, the health check
+        that sets the XSRF cookie, the host configuration)."""
+        for path in (f"{PAGE_PATH}?{urlencode(query)}", "/_stcore/health",
+                     "/_stcore/host-config"):
+            self.get(path)
+
+    def wait_for_health(self, timeout_s: float) -> None:
+        """As the frontend does after losing its websocket: ask /_stcore/health until it
+        answers "ok" (behind HAProxy, from a live replica, with a new cookie)."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                if self.get("/_stcore/health", timeout_s=5).strip() == b"ok":
+                    self.get("/_stcore/host-config", timeout_s=5)
+                    return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"/_stcore/health did not answer within {timeout_s:.0f} s")
+            time.sleep(HEALTH_PING_S)
+
+    async def websocket(self, session_id: str = ""):
+        """The websocket, with the XSRF token (and the old session id on a reconnection) as
+        subprotocols and every cookie held; keeps a cookie the upgrade answer sets."""
+        token = self.cookies.get(XSRF_COOKIE, "")
+        protocols = ["streamlit", token, session_id] if token and session_id else \
+            [value for value in ("streamlit", token) if value]
+        socket = await connect(
+            f"ws{self.base_url.removeprefix('http')}/_stcore/stream",
+            subprotocols=[Subprotocol(value) for value in protocols],
+            origin=Origin(self.base_url), additional_headers={"Cookie": self._cookie_header()},
+            max_size=MAX_FRAME_BYTES, proxy=None, open_timeout=OPEN_TIMEOUT_S,
+            # Browsers send no pings; the server's are answered by the library.
+            ping_interval=None)
+        if socket.response is not None:
+            self._take_cookies(socket.response.headers.get_all("Set-Cookie"))
+        return socket
 
 
 async def _until_finished(socket, page: PageState, timeout_s: float) -> int:
@@ -392,6 +554,28 @@ async def _until_finished(socket, page: PageState, timeout_s: float) -> int:
                 return status
 
 
+async def pause(socket, page: PageState, seconds: float,
+                on_finished=None) -> None:
+    """Wait ``seconds`` as an open browser tab does: read what the server sends and send the
+    page's run_every fragment reruns when their timers fire. ``on_finished(status)`` is called
+    for every run that finishes meanwhile. Raises ConnectionClosed if the socket closes."""
+    end = time.monotonic() + seconds
+    while (left := end - time.monotonic()) > 0:
+        now = time.monotonic()
+        for fragment_id in page.due_auto_reruns(now):
+            await socket.send(page.rerun_message(fragment_id, auto=True))
+        due = page.next_auto_rerun()
+        wait_s = left if due is None else max(0.0, min(left, due - now))
+        try:
+            frame = await asyncio.wait_for(socket.recv(), timeout=wait_s)
+        except TimeoutError:
+            continue
+        if isinstance(frame, bytes):
+            status = page.receive(frame)
+            if status is not None and on_finished is not None:
+                on_finished(status)
+
+
 def _check_run(page: PageState, status: int, after: str, result: SessionResult) -> None:
     if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
         result.errors.append(f"compile error after {after}")
@@ -399,59 +583,174 @@ def _check_run(page: PageState, status: int, after: str, result: SessionResult) 
         result.errors.append(f"after {after}: {problem}")
 
 
+def _shown_step(page: PageState) -> int | None:
+    """The half-step the page's address says (what a reload or a reconnection rebuilds)."""
+    step = parse_qs(page.query_string).get("step", [None])[-1]
+    return int(step) if step is not None and step.isdigit() else None
+
+
+async def reconnect(connection: Connection, page: PageState, result: SessionResult,
+                    phase_start: float, expected: ExpectedRun | None = None):
+    """The websocket closed: reconnect as the frontend does, and record whether the first view
+    on the new replica is the view the page had. Returns the new socket."""
+    lost = time.monotonic()
+    recovery = Recovery(lost_at_s=lost - phase_start)
+    result.recoveries.append(recovery)
+    rerun = page.in_flight or bool(page.auto_reruns)
+    await asyncio.to_thread(connection.wait_for_health, RECONNECT_TIMEOUT_S)
+    socket = await connection.websocket(page.session_id)
+    recovery.replica = connection.replica
+    recovery.rerun_requested = rerun
+    if rerun:
+        index = _shown_step(page)
+        await socket.send(page.rerun_message())
+        status = await _until_finished(socket, page, OPEN_TIMEOUT_S)
+        recovery.back_after_s = time.monotonic() - lost
+        _check_run(page, status, "reconnecting", result)
+        if expected is not None and index is not None:
+            check = SessionResult(result.session, result.k, result.seed)
+            _check_view(page.view(), expected, index, check)
+            recovery.recovered = not (check.leaks or check.errors or page.problems)
+            recovery.detail = "; ".join(check.leaks + check.errors)[:300]
+    else:
+        recovery.detail = "no whole-page run asked for (no run_every fragment on the page)"
+    return socket
+
+
 async def drive_session(base_url: str, number: int, expected: ExpectedRun, seconds: float,
                         think_s: float, result: SessionResult, phase_start: float) -> None:
-    """Open the session's deep link, then click for ``seconds`` from the moment it opened."""
+    """Open the session's deep link, then click for ``seconds`` from the moment it opened;
+    reconnect (and check the view that comes back) whenever the websocket closes."""
     rng = random.Random(number)
     page = PageState(base_url)
+    connection = Connection(base_url)
+    socket = None
     try:
         started = time.monotonic()
-        token = await asyncio.to_thread(_browser_requests, base_url, expected.query)
-        async with connect(
-                f"ws{base_url.removeprefix('http')}/_stcore/stream",
-                subprotocols=[Subprotocol(value) for value in ("streamlit", token) if value],
-                origin=Origin(base_url), additional_headers={"Cookie": f"_streamlit_xsrf={token}"},
-                max_size=MAX_FRAME_BYTES, proxy=None, open_timeout=OPEN_TIMEOUT_S,
-                # Browsers send no pings; the server's are answered by the library.
-                ping_interval=None) as socket:
-            await socket.send(page.open_message(expected.query))
-            status = await _until_finished(socket, page, OPEN_TIMEOUT_S)
-            result.open_s = time.monotonic() - started
-            _check_run(page, status, "opening", result)
-            index = 0
-            _check_view(page.view(), expected, index, result)
-            deadline = time.monotonic() + seconds
-            while time.monotonic() < deadline:
-                label, target = _choose(rng, expected, index)
-                button = page.button(label)
-                if button is None or button.disabled:
-                    result.errors.append(f"half-step {index}: button {label!r} is "
-                                         f"{'missing' if button is None else 'disabled'}")
-                    break
-                sent = time.monotonic()
+        await asyncio.to_thread(connection.page_requests, expected.query)
+        result.replica = connection.replica
+        socket = await connection.websocket()
+        await socket.send(page.open_message(expected.query))
+        status = await _until_finished(socket, page, OPEN_TIMEOUT_S)
+        result.open_s = time.monotonic() - started
+        _check_run(page, status, "opening", result)
+        index = 0
+        _check_view(page.view(), expected, index, result)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            label, target = _choose(rng, expected, index)
+            button = page.button(label)
+            if button is None or button.disabled:
+                result.errors.append(f"half-step {index}: button {label!r} is "
+                                     f"{'missing' if button is None else 'disabled'}")
+                break
+            sent = time.monotonic()
+            reconnected = bool(result.recoveries)
+            try:
                 await socket.send(page.click_message(button))
-                status = await _until_finished(socket, page, CLICK_TIMEOUT_S)
-                result.latencies_s.append(time.monotonic() - sent)
-                result.click_times_s.append(sent - phase_start)
-                result.clicks += 1
-                index = target
-                _check_run(page, status, label, result)
-                _check_view(page.view(), expected, index, result)
-                if think_s:
-                    await asyncio.sleep(think_s * rng.uniform(0.5, 1.5))
+                status = await _until_finished(
+                    socket, page, DROPPED_CLICK_S if reconnected and not
+                    result.recoveries[-1].rerun_requested else CLICK_TIMEOUT_S)
+            except ConnectionClosed:
+                await socket.close()
+                socket = await reconnect(connection, page, result, phase_start, expected)
+                index = _shown_step(page) or 0
+                continue
+            except TimeoutError:
+                if reconnected and not result.recoveries[-1].rerun_requested:
+                    result.errors.append(f"after reconnecting: {label!r} got no answer "
+                                         f"within {DROPPED_CLICK_S:.0f} s (dropped)")
+                    break
+                raise
+            result.latencies_s.append(time.monotonic() - sent)
+            result.click_times_s.append(sent - phase_start)
+            result.clicks += 1
+            index = target
+            _check_run(page, status, label, result)
+            _check_view(page.view(), expected, index, result)
+            if think_s:
+                try:
+                    await pause(socket, page, think_s * rng.uniform(0.5, 1.5))
+                except ConnectionClosed:
+                    await socket.close()
+                    socket = await reconnect(connection, page, result, phase_start, expected)
+                    index = _shown_step(page) or 0
     except Exception as error:  # noqa: BLE001 - every failure of a session is a counted error
         text = str(error).splitlines()[0][:300] if str(error) else "no answer in time"
         result.errors.append(f"{type(error).__name__}: {text}")
     finally:
+        if socket is not None:
+            await socket.close()
         result.cache_refs = page.cache_refs
         result.bytes_received = page.bytes_received
 
 
-# --- one phase: a fresh server, N sessions --------------------------------------------------------
+# --- one phase: fresh servers, N sessions --------------------------------------------------------
 
 
-# Servers running now, by pid, for the watchdog's last resort.
+# Process groups running now (a server, or serve.sh with its hall), for the watchdog's last resort.
 RUNNING_SERVERS: set[int] = set()
+
+
+@dataclass
+class Servers:
+    """Where the sessions go (``url``: the one server, or HAProxy in front of the replicas),
+    and the processes to measure."""
+
+    url: str
+    replicas: dict[str, tuple[str, int]]  # name -> (its own url, pid)
+    haproxy_pid: int | None = None
+
+
+@contextlib.contextmanager
+def running_servers(replicas: int):
+    """One fresh ``streamlit run`` (replicas=1), or a fresh hall: ``serve.sh --replicas N``
+    with HAProxy in front (running_hall), a killed replica left down (--no-restart)."""
+    if replicas == 1:
+        with streamlit_server("--server.disconnectedSessionTTL", "5") as url:
+            pid = server_pid(urlparse(url).port)
+            RUNNING_SERVERS.add(pid)
+            try:
+                yield Servers(url, {"server": (url, pid)})
+            finally:
+                RUNNING_SERVERS.discard(pid)
+        return
+    with running_hall(replicas=replicas, options=HALL_OPTIONS) as hall:
+        RUNNING_SERVERS.add(hall.process.pid)
+        try:
+            yield Servers(hall.url, {name: (replica.url, replica.pid)
+                                     for name, replica in hall.replicas.items()},
+                          hall.haproxy_pid)
+        finally:
+            RUNNING_SERVERS.discard(hall.process.pid)
+
+
+class CpuTracker(PeriodicThread):
+    """The CPU time of each process (and its children), sampled every 0.25 s; a process that
+    died keeps what it had used when last seen."""
+
+    def __init__(self, pids):
+        super().__init__()
+        self.last = {pid: server_cpu_s([pid]) for pid in pids}
+
+    def tick(self) -> None:
+        for pid in list(self.last):
+            self.last[pid] = max(self.last[pid], server_cpu_s([pid]))
+
+    def total(self) -> float:
+        self.tick()
+        return sum(self.last.values())
+
+
+async def warm_up(servers: Servers, demo: ExpectedRun) -> None:
+    """One page view on each replica (straight to it, not through HAProxy), so that the idle
+    memory includes the imports every session needs."""
+    for name, (url, pid) in servers.replicas.items():
+        print(f"  {name}: pid {pid} at {url}", flush=True)
+        result = SessionResult(-1, int(demo.query["k"]), int(demo.query["seed"]))
+        await drive_session(url, -1, demo, 0.0, 0.0, result, time.monotonic())
+        if result.errors:
+            raise RuntimeError(f"the warm-up page failed on {name}: {result.errors}")
 
 
 def _summary(values: list[float]) -> dict:
@@ -459,63 +758,75 @@ def _summary(values: list[float]) -> dict:
             "p95_s": _percentile(values, 0.95), "max_s": max(values) if values else None}
 
 
+def _kill(pid: int, killed: dict) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    killed["at"] = time.monotonic()
+
+
 async def run_phase(n_sessions: int, seconds: float, think_s: float, ramp_s: float,
                     expected: list[ExpectedRun], warm_up_demo: ExpectedRun,
-                    replicas: int = 1) -> dict:
-    """Start ``replicas`` fresh servers, open one page on each (``warm_up_demo``, a demo no
-    session uses) so that the idle memory includes the imports every session needs, then run
-    the sessions, session i on server i % replicas (as a load balancer with sticky sessions
-    would spread them). CPU and memory are summed over the servers."""
-    with contextlib.ExitStack() as servers:
-        base_urls = [servers.enter_context(
-            streamlit_server("--server.disconnectedSessionTTL", "5"))
-            for _ in range(replicas)]
-        pids = [server_pid(urlparse(base_url).port) for base_url in base_urls]
-        RUNNING_SERVERS.update(pids)
-        try:
-            for pid, base_url in zip(pids, base_urls, strict=True):
-                print(f"  server pid {pid} at {base_url}", flush=True)
-                warm_up = SessionResult(-1, int(warm_up_demo.query["k"]),
-                                        int(warm_up_demo.query["seed"]))
-                await drive_session(base_url, -1, warm_up_demo, 0.0, 0.0, warm_up,
-                                    time.monotonic())
-                if warm_up.errors:
-                    raise RuntimeError(f"the warm-up page failed: {warm_up.errors}")
-            await asyncio.sleep(2)
-            idle_mb = server_rss_mb(pids)
-            results = [SessionResult(number, int(expected[number].query["k"]),
-                                     int(expected[number].query["seed"]))
-                       for number in range(n_sessions)]
-            opened = {"count": 0, "cpu_s": None, "at_s": None}
+                    replicas: int = 1, kill_after_s: float | None = None) -> dict:
+    """Start fresh servers (``running_servers``), warm each up with ``warm_up_demo`` (a demo
+    no session uses), then run the sessions, all through the same address (HAProxy's for a
+    hall). With ``kill_after_s``, replica1 is killed that long after the phase started. CPU
+    and memory are summed over the replicas; HAProxy's CPU is reported on its own."""
+    with running_servers(replicas) as servers:
+        pids = [pid for _url, pid in servers.replicas.values()]
+        await warm_up(servers, warm_up_demo)
+        await asyncio.sleep(2)
+        idle_mb = server_rss_mb(pids)
+        results = [SessionResult(number, int(expected[number].query["k"]),
+                                 int(expected[number].query["seed"]))
+                   for number in range(n_sessions)]
+        opened = {"cpu_s": None, "at_s": None}
+        killed: dict = {}
 
-            async def session(number: int):
-                await asyncio.sleep(ramp_s * number / n_sessions)
-                await drive_session(base_urls[number % replicas], number, expected[number],
-                                    seconds, think_s, results[number], started)
+        async def session(number: int):
+            await asyncio.sleep(ramp_s * number / n_sessions)
+            await drive_session(servers.url, number, expected[number], seconds, think_s,
+                                results[number], started)
 
-            async def note_all_open():
-                while not all(r.open_s is not None or r.errors for r in results):
-                    await asyncio.sleep(0.1)
-                opened["cpu_s"] = server_cpu_s(pids) - cpu_before
-                opened["at_s"] = time.monotonic() - started
+        async def note_all_open():
+            while not all(r.open_s is not None or r.errors for r in results):
+                await asyncio.sleep(0.1)
+            opened["cpu_s"] = cpu.total() - cpu_before
+            opened["at_s"] = time.monotonic() - started
 
-            with MemorySampler(pids) as sampler:
-                cpu_before = server_cpu_s(pids)
-                client_before = time.process_time()
-                started = time.monotonic()
-                watcher = asyncio.create_task(note_all_open())
-                async with asyncio.timeout(phase_timeout_s(seconds, ramp_s)):
-                    await asyncio.gather(*(session(number) for number in range(n_sessions)))
-                elapsed = time.monotonic() - started
-                cpu_s = server_cpu_s(pids) - cpu_before
-                client_cpu_s = time.process_time() - client_before
-                peak_mb = sampler.peak
-                if not watcher.done():  # a session failed before opening: no "all open" time
-                    watcher.cancel()
-            await asyncio.sleep(8)  # past disconnectedSessionTTL: closed sessions are dropped
-            after_mb = server_rss_mb(pids)
-        finally:
-            RUNNING_SERVERS.difference_update(pids)
+        haproxy = CpuTracker([servers.haproxy_pid] if servers.haproxy_pid else [])
+        with MemorySampler(pids) as sampler, CpuTracker(pids) as cpu, haproxy:
+            cpu_before, haproxy_before = cpu.total(), haproxy.total()
+            client_before = time.process_time()
+            started = time.monotonic()
+            if kill_after_s is not None:
+                victim = "replica1" if "replica1" in servers.replicas else "server"
+                killed["replica"] = victim
+                asyncio.get_running_loop().call_later(
+                    kill_after_s, _kill, servers.replicas[victim][1], killed)
+            watcher = asyncio.create_task(note_all_open())
+            async with asyncio.timeout(phase_timeout_s(seconds, ramp_s)):
+                await asyncio.gather(*(session(number) for number in range(n_sessions)))
+            elapsed = time.monotonic() - started
+            cpu_s = cpu.total() - cpu_before
+            haproxy_cpu_s = haproxy.total() - haproxy_before
+            client_cpu_s = time.process_time() - client_before
+            peak_mb = sampler.peak
+            if not watcher.done():  # a session failed before opening: no "all open" time
+                watcher.cancel()
+        await asyncio.sleep(8)  # past disconnectedSessionTTL: closed sessions are dropped
+        after_mb = server_rss_mb(pids)
+    summary = _phase_summary(results, n_sessions, seconds, think_s, ramp_s, replicas, elapsed,
+                             opened, cpu_s, client_cpu_s, idle_mb, peak_mb, after_mb)
+    summary["haproxy_cpu_s"] = haproxy_cpu_s if servers.haproxy_pid else None
+    summary["replica_of_sessions"] = dict(sorted(
+        Counter(result.replica or "-" for result in results).items()))
+    if killed:
+        summary["kill"] = _kill_summary(results, killed, started)
+    return summary
+
+
+def _phase_summary(results, n_sessions, seconds, think_s, ramp_s, replicas, elapsed, opened,
+                   cpu_s, client_cpu_s, idle_mb, peak_mb, after_mb) -> dict:
     latencies = [value for result in results for value in result.latencies_s]
     opens = [result.open_s for result in results if result.open_s is not None]
     clicks = sum(result.clicks for result in results)
@@ -563,6 +874,33 @@ async def run_phase(n_sessions: int, seconds: float, think_s: float, ramp_s: flo
     }
 
 
+def _kill_summary(results: list[SessionResult], killed: dict, started: float) -> dict:
+    """Who was on the killed replica, who came back, how fast and to what."""
+    victim = killed["replica"]
+    at_s = killed["at"] - started if "at" in killed else None
+    on_victim = [result for result in results if result.replica == victim]
+    hit = [result for result in results if result.recoveries]
+    recovered = [result for result in hit
+                 if all(recovery.recovered for recovery in result.recoveries)]
+    back = [recovery.back_after_s for result in hit for recovery in result.recoveries
+            if recovery.back_after_s is not None]
+    return {
+        "replica": victim,
+        "at_s": at_s,
+        "sessions_on_it": len(on_victim),
+        "sessions_reconnected": len(hit),
+        "sessions_recovered_exactly": len(recovered),
+        "rerun_requested": sum(recovery.rerun_requested for result in hit
+                               for recovery in result.recoveries),
+        "back_after": _summary(back),
+        "replicas_after": dict(Counter(recovery.replica or "-" for result in hit
+                                       for recovery in result.recoveries)),
+        "not_recovered": [f"session {result.session}: {recovery.detail}"
+                          for result in hit for recovery in result.recoveries
+                          if not recovery.recovered][:20],
+    }
+
+
 # --- the watchdog ---------------------------------------------------------------------------------
 
 
@@ -602,10 +940,12 @@ def phase_timeout_s(seconds: float, ramp_s: float) -> float:
     return ramp_s + OPEN_TIMEOUT_S + seconds + CLICK_TIMEOUT_S + MAX_THINK_S
 
 
-def phase_budget_s(seconds: float, ramp_s: float) -> float:
-    """An upper bound on a whole phase: server start (60 s), the warm-up page, the sessions,
-    the wait for the closed sessions to be dropped and the server to stop."""
-    return 60 + OPEN_TIMEOUT_S + phase_timeout_s(seconds, ramp_s) + 30
+def phase_budget_s(seconds: float, ramp_s: float, replicas: int = 1) -> float:
+    """An upper bound on a whole phase: the servers' start (a hall: serve.sh's own limit),
+    the warm-up pages, the sessions, the wait for the closed sessions to be dropped and the
+    servers to stop."""
+    start_s = 60 if replicas == 1 else 300
+    return start_s + replicas * OPEN_TIMEOUT_S + phase_timeout_s(seconds, ramp_s) + 30
 
 
 # --- main -----------------------------------------------------------------------------------------
@@ -684,11 +1024,16 @@ async def main_async(args) -> dict:
         print(f"Baseline: 1 session for {args.baseline_seconds:.0f} s, think "
               f"{args.baseline_think:g} s ...", flush=True)
         phases["baseline"] = await run_phase(1, args.baseline_seconds, args.baseline_think, 0.0,
-                                             expected[:1], warm_up)
-    print(f"Hall: {args.sessions} sessions on {args.replicas} server(s) for {args.seconds:.0f} s,"
-          f" think {args.think:g} s, arriving over {args.ramp:g} s ...", flush=True)
+                                             expected[:1], warm_up, replicas=args.replicas)
+    where = ("1 server" if args.replicas == 1
+             else f"{args.replicas} replicas behind HAProxy")
+    print(f"Hall: {args.sessions} sessions on {where} for {args.seconds:.0f} s, think "
+          f"{args.think:g} s, arriving over {args.ramp:g} s"
+          + (f", replica1 killed after {args.kill_after:g} s" if args.kill_after else "")
+          + " ...", flush=True)
     phases["hall"] = await run_phase(args.sessions, args.seconds, args.think, args.ramp,
-                                     expected, warm_up, replicas=args.replicas)
+                                     expected, warm_up, replicas=args.replicas,
+                                     kill_after_s=args.kill_after)
     return phases
 
 
@@ -709,8 +1054,12 @@ def parse_arguments(argv=None):
     parser.add_argument("--n", type=int, default=2000, help="points in each session's data")
     parser.add_argument("--seed", type=int, default=0, help="draws the sessions' seeds")
     parser.add_argument("--replicas", type=int, default=1,
-                        help=f"hall servers, session i on server i %% replicas, as behind a "
-                             f"load balancer with sticky sessions (1 to {MAX_REPLICAS})")
+                        help=f"1: one streamlit server; 2 to {MAX_REPLICAS}: a hall, serve.sh "
+                             "--replicas N (HAProxy in front, sticky by cookie); the baseline "
+                             "runs on the same kind of servers")
+    parser.add_argument("--kill-after", type=float, default=None,
+                        help="kill (SIGKILL) replica1 this many seconds into the hall phase "
+                             "(needs --replicas 2 or more)")
     args = parser.parse_args(argv)
     if not 1 <= args.sessions <= MAX_SESSIONS:
         parser.error(f"--sessions must be from 1 to {MAX_SESSIONS}")
@@ -724,6 +1073,9 @@ def parse_arguments(argv=None):
             parser.error(f"--{name.replace('_', '-')} must be from 0 to {MAX_THINK_S}")
     if not 1 <= args.replicas <= MAX_REPLICAS:
         parser.error(f"--replicas must be from 1 to {MAX_REPLICAS}")
+    if args.kill_after is not None and (args.replicas < 2
+                                        or not 0 < args.kill_after < args.ramp + args.seconds):
+        parser.error("--kill-after needs --replicas 2 or more and a time within the hall phase")
     if not 0 <= args.ramp <= MAX_RAMP_S:
         parser.error(f"--ramp must be from 0 to {MAX_RAMP_S}")
     if not links.N_MIN <= args.n <= links.N_MAX:
@@ -741,8 +1093,9 @@ def main(argv=None) -> int:
     # managers, also when this was started in the background (where SIGINT arrives ignored).
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _interrupt)
-    budget_s = (phase_budget_s(args.seconds, args.ramp)
-                + phase_budget_s(args.baseline_seconds, 0.0) + 300)  # + the expected runs
+    budget_s = (phase_budget_s(args.seconds, args.ramp, args.replicas)
+                + phase_budget_s(args.baseline_seconds, 0.0, args.replicas)
+                + 300)  # + the expected runs
     try:
         with Watchdog(budget_s):
             phases = asyncio.run(main_async(args))
@@ -769,15 +1122,35 @@ def main(argv=None) -> int:
         print(f"\np95 click latency, {hall['sessions']} sessions against 1 alone: "
               f"{summary['p95_ratio']:.2f}x (target <= 3x); median {summary['median_ratio']:.2f}x")
     for name, phase in phases.items():
+        if phase.get("haproxy_cpu_s") is not None:
+            print(f"{name}: sessions per replica (HAProxy's cookie) "
+                  f"{phase['replica_of_sessions']}; HAProxy used "
+                  f"{phase['haproxy_cpu_s']:.1f} CPU-s")
+        kill = phase.get("kill")
+        if kill:
+            back = kill["back_after"]
+            print(f"{name}: {kill['replica']} killed at {kill['at_s']:.1f} s with "
+                  f"{kill['sessions_on_it']} sessions on it; {kill['sessions_reconnected']} "
+                  f"reconnected (to {kill['replicas_after']}), "
+                  f"{kill['sessions_recovered_exactly']} came back to exactly their view "
+                  f"(whole-page runs asked for: {kill['rerun_requested']}); back after "
+                  f"{_ms(back['median_s'])} ms median, {_ms(back['p95_s'])} ms p95, "
+                  f"{_ms(back['max_s'])} ms max")
+            for line in kill["not_recovered"][:5]:
+                print(f"  not recovered: {line}")
         for detail in phase["session_details"]:
             for problem in (detail["errors"] + detail["leaks"])[:3]:
                 print(f"  {name} session {detail['session']}: {problem}")
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     path = RESULTS_DIR / (f"protocol_load_{args.sessions}x{args.seconds:.0f}s_"
-                          f"think{args.think:g}_{int(time.time())}.json")
+                          f"think{args.think:g}_r{args.replicas}"
+                          f"{'_kill' if args.kill_after else ''}_{int(time.time())}.json")
     path.write_text(json.dumps(summary, indent=2))
     print(f"\nWrote {path.relative_to(REPO_ROOT)}")
-    return 0 if hall["errors"] == 0 and hall["leaks"] == 0 else 1
+    kill = hall.get("kill")
+    recovered = (kill is None or kill["sessions_recovered_exactly"]
+                 == kill["sessions_reconnected"] == kill["sessions_on_it"])
+    return 0 if hall["errors"] == 0 and hall["leaks"] == 0 and recovered else 1
 
 
 if __name__ == "__main__":

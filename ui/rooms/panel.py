@@ -49,6 +49,7 @@ from ui.rooms.qr import qr_html
 from ui.rooms.store import RoomStore
 
 POLL_S = 1.0  # a follower shows the lecturer's click within about this long (+ one page run)
+RECONNECT_GUARD_S = 3600.0  # see reconnect_guard
 ROOM_PAGE_IDS = {pages.EM_1D: "em_1d", pages.EM_2D: "em_2d", pages.COMPARE: "compare"}
 MESSAGE_CHARS = 700
 _LOOPBACK_NAMES = ("localhost", "::1", "0.0.0.0")
@@ -143,6 +144,29 @@ def room_panel(state: RoomSessionState, page: pages.Page, apply_query: ApplyQuer
         _presenter_bar(state, page)
     elif state.member_of:
         _follower_bar(state, page_id, apply_query)
+    if not state.followed_room:  # a follower's poll does the same
+        reconnect_guard()
+
+
+def reconnect_guard() -> None:
+    """A fragment that does nothing, once an hour: it makes a page survive the death of its
+    server process behind a load balancer.
+
+    The browser reconnects to another replica, which starts a new session that knows none of
+    the page's fragments. Streamlit's frontend (1.67) then asks for a whole-page run only if
+    the page has a ``run_every`` fragment (or a run was under way); otherwise it asks for
+    nothing, and the new session drops every click inside a fragment it does not know (the
+    stepping bar): the page looks alive but no longer steps. With this fragment the
+    reconnection reruns the page, which rebuilds its view from the address bar (the link
+    carries the view; a follower's also carries the room). Measured in
+    benchmarks/protocol_load.py (--kill-after).
+    """
+
+    @st.fragment(run_every=RECONNECT_GUARD_S)
+    def reconnect_guard_fragment() -> None:
+        pass
+
+    reconnect_guard_fragment()
 
 
 def sync_room(state: RoomSessionState, page: pages.Page,
