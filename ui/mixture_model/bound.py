@@ -123,6 +123,27 @@ def why_em_climbs(view: MeansOnlyView, style: FigureStyle) -> None:
     _live_figure(view, style)
 
 
+def bound_picture(X: np.ndarray, state, moving: int, grid: np.ndarray,
+                  style: FigureStyle) -> tuple:
+    """Bishop's picture for one half-step: ℓ and the bound F(q, ·) along the moving mean, the
+    other mean held at its current value; returns (figure, its description).
+
+    X: (N, 1) the means-only data; state: ``climb_state`` of the half-step; moving: 0 or 1,
+    the mean along which ℓ and F are drawn; grid: (G,) the values it takes.
+    """
+    held = float(state.means[1 - moving])
+    ell, bound = means_only_slice(X, state.means, moving, grid, state.q)
+    top = None
+    if state.top is not None and np.all(np.isfinite(state.top)):
+        top_at = float(state.top[moving])
+        top = (top_at, float(means_only_slice(X, state.means, moving, [top_at],
+                                              state.q)[1][0]))
+    now = (float(state.means[moving]), state.log_likelihood, state.bound)
+    return (bound_figure(grid, ell, bound, moving, held, now, style, top=top,
+                         before=state.before),
+            describe.bound(AXES[moving], AXES[1 - moving], held, grid, ell, bound, now, top))
+
+
 def _live_figure(view: MeansOnlyView, style: FigureStyle) -> None:
     st.subheader("The bound, live: the means-only run of section 5")
     figure_column, side_column = st.columns([3, 2])
@@ -136,20 +157,8 @@ def _live_figure(view: MeansOnlyView, style: FigureStyle) -> None:
         state = climb_state(view.X, view.path, view.current)
         st.markdown(f"At half-step **{view.current}** of {len(view.path) - 1}. "
                     + climb_note(state, moving))
-    held = float(state.means[1 - moving])
-    ell, bound = means_only_slice(view.X, state.means, moving, view.grid, state.q)
-    top = None
-    if state.top is not None and np.all(np.isfinite(state.top)):
-        top_at = float(state.top[moving])
-        top = (top_at, float(means_only_slice(view.X, state.means, moving, [top_at],
-                                              state.q)[1][0]))
     with figure_column:
-        now = (float(state.means[moving]), state.log_likelihood, state.bound)
-        figure(bound_figure(view.grid, ell, bound, moving, held, now, style, top=top,
-                            before=state.before),
-               describe.bound(AXES[moving], AXES[1 - moving], held, view.grid, ell, bound, now,
-                              top),
-               width="stretch")
+        figure(*bound_picture(view.X, state, moving, view.grid, style), width="stretch")
         st.caption("Solid: ℓ along one mean with the other held at its current value. Dashed: "
                    "the bound F(q, θ) for the q of the last E-step, under ℓ everywhere. Pink: "
                    "the gap ℓ − F. Triangle: the top of the bound, where the M-step goes.")

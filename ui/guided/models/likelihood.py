@@ -15,7 +15,6 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from gmm_core.bound import means_only_slice
 from gmm_core.em_run import EMRun, explain_decrease, likelihood_decreases
 from gmm_core.initialisation import initial_params
 from gmm_core.means_only import (
@@ -28,9 +27,7 @@ from gmm_core.means_only import (
 from ui.figures import FigureStyle, log_likelihood_figure
 from ui.guided.models.base import LessonModel, Picture, SetupError, change_word, setting
 from ui.kit import text
-from ui.mixture_model import describe
-from ui.mixture_model.bound import AXES, climb_state
-from ui.mixture_model.surface_figures import bound_figure
+from ui.mixture_model.bound import AXES, bound_picture, climb_state
 
 GRID_POINTS = 300
 KIND_WORDS = {"start": "the start", "E": "an E-step", "M": "an M-step"}
@@ -99,18 +96,7 @@ class LogLikelihood(LessonModel):
     def _bound_picture(self, index: int, style: FigureStyle) -> Picture:
         """Bishop's picture at half-step ``index``: ℓ and F(q, ·) along the moving mean."""
         state, moving = self.states[index], self.moving
-        held = float(state.means[1 - moving])
-        ell, bound = means_only_slice(self.X, state.means, moving, self.grid, state.q)
-        top = None
-        if state.top is not None and np.all(np.isfinite(state.top)):
-            top_at = float(state.top[moving])
-            top = (top_at, float(means_only_slice(self.X, state.means, moving, [top_at],
-                                                  state.q)[1][0]))
-        now = (float(state.means[moving]), state.log_likelihood, state.bound)
-        figure = bound_figure(self.grid, ell, bound, moving, held, now, style, top=top,
-                              before=state.before)
-        words = describe.bound(AXES[moving], AXES[1 - moving], held, self.grid, ell, bound,
-                               now, top)
+        figure, words = bound_picture(self.X, state, moving, self.grid, style)
         return Picture(figure, f"At half-step {index}, after {KIND_WORDS[state.kind]}. {words}",
                        f"ℓ and the lower bound along {AXES[moving]}, after half-step {index} "
                        f"({KIND_WORDS[state.kind]})")
