@@ -222,7 +222,7 @@ def _validate(tree: ast.Expression, variables: tuple[str, ...]) -> None:
             if isinstance(node, ast.Tuple) and not node.elts:
                 what = "empty parentheses ()"
             raise ExpressionError(f"This formula uses {what}, which is not allowed: found "
-                                  f"'{node_text(node)}'{where}.")
+                                  f"'{_quoted(node_text(node))}'{where}.")
     # Exponents are checked once the whole tree is known to be safe to evaluate.
     # Innermost powers first, so that 9**9**9 is refused for its exponent 387420489.
     powers = [n for n in ast.walk(tree) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Pow)]
@@ -238,10 +238,10 @@ def _validate(tree: ast.Expression, variables: tuple[str, ...]) -> None:
 def _validate_call(node: ast.Call, where: str) -> None:
     if not isinstance(node.func, ast.Name):
         raise ExpressionError(f"Only the functions {', '.join(ALLOWED_FUNCTIONS)} may be called, "
-                              f"by name (found '{node_text(node.func)}'{where}).")
+                              f"by name (found '{_quoted(node_text(node.func))}'{where}).")
     name = node.func.id
     if name not in ALLOWED_FUNCTIONS:
-        raise ExpressionError(f"Unknown function '{name}'{where}: the allowed functions are "
+        raise ExpressionError(f"Unknown function '{_quoted(name)}'{where}: the allowed functions are "
                               f"{', '.join(ALLOWED_FUNCTIONS)}.")
     if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
         raise ExpressionError(f"{name}(…){where} takes exactly one argument, like {name}(x).")
@@ -252,17 +252,17 @@ def _validate_name(node: ast.Name, variables, where: str) -> None:
         return
     if node.id in ALLOWED_FUNCTIONS:
         raise ExpressionError(f"'{node.id}'{where} is a function: write {node.id}(x).")
-    raise ExpressionError(f"Unknown name '{node.id}'{where}: the variables are "
+    raise ExpressionError(f"Unknown name '{_quoted(node.id)}'{where}: the variables are "
                           f"{', '.join(variables)} (and the constants pi and e).")
 
 
 def _validate_constant(node: ast.Constant, where: str) -> None:
     value = node.value
     if isinstance(value, bool) or value is None or not isinstance(value, int | float | complex):
-        raise ExpressionError(f"'{node_text(node)}'{where} is not a number: only numbers, "
+        raise ExpressionError(f"'{_quoted(node_text(node))}'{where} is not a number: only numbers, "
                               f"variables and functions may appear.")
     if isinstance(value, complex):
-        raise ExpressionError(f"'{node_text(node)}'{where} is a complex number: only real numbers "
+        raise ExpressionError(f"'{_quoted(node_text(node))}'{where} is a complex number: only real numbers "
                               f"are allowed.")
     try:
         finite = math.isfinite(float(value))
