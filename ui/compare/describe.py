@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from gmm_core.mixture import full_covariances
+from ui.kit.escape import untrusted_plain
 from ui.kit.step_rules import KIND_NAMES
 from ui.kit.text import log_likelihood, number, vector
 
@@ -38,7 +39,10 @@ def _disagreement(count: int | None, other: str) -> str:
 
 
 def _axes(feature_names: Sequence[str]) -> str:
-    return f"Horizontal axis {feature_names[0]}, vertical axis {feature_names[1]}."
+    # Column names may come from an uploaded file: shortened here like every other echo of
+    # them (the whole description is escaped where it is shown).
+    across, up = (untrusted_plain(name) for name in feature_names[:2])
+    return f"Horizontal axis {across}, vertical axis {up}."
 
 
 def kmeans_figure(index: int, entry, labels: np.ndarray | None, changed: int | None,
