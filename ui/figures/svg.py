@@ -63,20 +63,46 @@ def _polyline(points: list[tuple[float, float] | None], **attributes) -> str:
     )
 
 
-def _legend(left: float, top: float, font_size: int, *, show_bound: bool) -> list[str]:
-    """The chart's legend, above the plot: the log-likelihood line and the lower bound's."""
-    y = top - 0.55 * font_size
+_LEGEND_ROW = 1.3  # line height of the legend's rows, in font sizes
+
+
+def _legend_items(show_bound: bool) -> list[tuple[str, dict[str, str]]]:
     items = [("log-likelihood ℓ(θ)", {"stroke": _LINE, "stroke-width": "2"})]
     if show_bound:
         items.append(("lower bound F(q, θ)", {"stroke": _BOUND, "stroke-width": "1.5",
                                                "stroke-dasharray": "2,3"}))
-    parts, x = [], left
+    return items
+
+
+def _legend_rows(items, left: float, right_end: float, font_size: int) -> list[list[tuple]]:
+    """The legend's items laid out in rows that fit between ``left`` and ``right_end``: a
+    narrow chart (large text in a column) puts the lower bound under the log-likelihood
+    instead of cutting it off. Each row: [(x, label, style), ...]."""
+    rows: list[list[tuple]] = [[]]
+    x = left
     for label, style in items:
-        attributes = " ".join(f'{name}="{value}"' for name, value in style.items())
-        parts.append(f'<line x1="{x:.1f}" x2="{x + 2 * font_size:.1f}" y1="{y - font_size / 3:.1f}"'
-                     f' y2="{y - font_size / 3:.1f}" {attributes}/>')
-        parts.append(f'<text x="{x + 2.4 * font_size:.1f}" y="{y:.1f}" fill="#222">{label}</text>')
-        x += (2.8 + 0.55 * len(label)) * font_size
+        width = (2.4 + 0.55 * len(label)) * font_size
+        if rows[-1] and x + width > right_end:
+            rows.append([])
+            x = left
+        rows[-1].append((x, label, style))
+        x += width + 0.4 * font_size
+    return rows
+
+
+def _legend(rows, top: float, font_size: int) -> list[str]:
+    """The chart's legend above the plot (rows from ``_legend_rows``), its last row just above
+    ``top``: the log-likelihood line and the lower bound's."""
+    parts = []
+    for number, row in enumerate(rows):
+        y = top - 0.55 * font_size - (len(rows) - 1 - number) * _LEGEND_ROW * font_size
+        for x, label, style in row:
+            attributes = " ".join(f'{name}="{value}"' for name, value in style.items())
+            parts.append(f'<line x1="{x:.1f}" x2="{x + 2 * font_size:.1f}" '
+                         f'y1="{y - font_size / 3:.1f}" y2="{y - font_size / 3:.1f}" '
+                         f"{attributes}/>")
+            parts.append(f'<text x="{x + 2.4 * font_size:.1f}" y="{y:.1f}" fill="#222">'
+                         f"{label}</text>")
     return parts
 
 
@@ -110,7 +136,10 @@ def log_likelihood_svg(
     padding = 0.08 * (high - low)
     low, high = low - padding, high + padding
 
-    left, right, top, bottom = 7.5 * font_size, 1.2 * font_size, 2.2 * font_size, 2.8 * font_size
+    left, right, bottom = 7.5 * font_size, 1.2 * font_size, 2.8 * font_size
+    legend_rows = _legend_rows(_legend_items(bool(np.isfinite(bounds).any())), left,
+                               width - right, font_size)
+    top = (2.2 + _LEGEND_ROW * (len(legend_rows) - 1)) * font_size
     last_step = max(len(values) - 1, 4)
 
     def x_of(step: float) -> float:
@@ -143,7 +172,7 @@ def log_likelihood_svg(
                  f'text-anchor="middle" fill="#444" transform="rotate(-90 {0.9 * font_size:.1f} '
                  f'{(top + height - bottom) / 2:.1f})">log-likelihood</text>')
 
-    parts.extend(_legend(left, top, font_size, show_bound=bool(np.isfinite(bounds).any())))
+    parts.extend(_legend(legend_rows, top, font_size))
 
     current = int(np.clip(current, 0, max(len(values) - 1, 0)))
     x_now = x_of(current)

@@ -14,6 +14,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from threadpoolctl import threadpool_limits
 
 from ui import pages
+from ui.kit.escape import untrusted_html, untrusted_markdown
 from ui.kit.session import SESSION
 
 PRESENTATION_CSS = """<style>
@@ -69,6 +70,37 @@ def show_figure(figure, key: str | None = None, on_click: Callable[[], None] | N
     if on_click is not None:
         options.update(on_select=on_click, selection_mode="points")
     st.plotly_chart(figure, key=key, config=PLOT_CONFIG, theme="streamlit", **options)
+
+
+DESCRIBE_FIGURE = "Describe this figure"
+# A figure's description is long (a clause per component): room for K = 10 and long names.
+DESCRIPTION_CHARS = 4000
+# Read by screen readers, drawn nowhere (the usual "visually hidden" rules).
+_VISUALLY_HIDDEN = ("position:absolute;width:1px;height:1px;padding:0;margin:-1px;"
+                    "overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0")
+
+
+def screen_reader_html(text: str) -> str:
+    """``text`` (plain; escaped here) as an HTML span that screen readers read and no one sees:
+    for Markdown shown with ``unsafe_allow_html=True``."""
+    return (f'<span style="{_VISUALLY_HIDDEN}">'
+            f"{untrusted_html(text, max_chars=DESCRIPTION_CHARS)}</span>")
+
+
+def figure_description(description: str, *, caption: str = "",
+                       read_aloud: bool = True) -> None:
+    """Under a figure: its ``caption`` (Markdown written by the app) and what it shows in words.
+
+    description: plain text computed from the state drawn (it may quote a CSV's column names:
+    escaped here). A screen reader reads it with the caption, with nothing to open (a Plotly
+    figure itself says nothing to it); everyone can open it under "Describe this figure".
+    read_aloud: False when the figure already gives screen readers the text (an image's alt).
+    """
+    hidden = screen_reader_html(f"Figure: {description}") if read_aloud else ""
+    if caption or hidden:
+        st.caption(caption + hidden, unsafe_allow_html=True)
+    with st.expander(DESCRIBE_FIGURE):
+        st.markdown(untrusted_markdown(description, max_chars=DESCRIPTION_CHARS))
 
 
 def navigation() -> None:

@@ -14,12 +14,12 @@ import streamlit as st
 from gmm_core.diagnostics import data_variance
 from gmm_core.em_run import explain_decrease, likelihood_decreases
 from gmm_core.gaussian import mass_within
-from ui.figures import figure_style, mixture_figure_1d, mixture_figure_2d
+from ui.figures import describe, figure_style, mixture_figure_1d, mixture_figure_2d
 from ui.figures.click_grid import click_grid
 from ui.figures.svg import log_likelihood_svg
 from ui.figures.two_d import ellipse_caption
 from ui.kit import stepping
-from ui.kit.display import show_figure
+from ui.kit.display import figure_description, show_figure
 from ui.kit.notation import glossary
 from ui.kit.run_store import SharedRun
 from ui.kit.step_rules import KIND_NAMES, STATUS_NAMES
@@ -35,6 +35,11 @@ from ui.stepper.sidebar import Setup, link_box
 LOWER_BOUND_CAPTION = (
     "The dotted line is the lower bound F(q, θ) = E_q[log p(x, z | θ)] + H(q) ≤ ℓ(θ), with q the "
     "responsibilities on screen: an E-step lifts it to touch ℓ, an M-step raises it by moving θ.")
+# True on both steppers whenever the points have responsibilities (hover: responsibility_hover).
+NOT_ONLY_COLOUR = (
+    "Not only by colour: hovering a point shows its responsibilities r_ik in percent, the probe "
+    "(\"Probe a point\") shows a point's p(z = k | x) as bars, and \"The numbers\" lists "
+    "responsibilities in a table.")
 
 
 def main_view(page: StepperPage, setup: Setup, run: SharedRun) -> None:
@@ -82,15 +87,11 @@ def _draw(page: StepperPage, setup: Setup, run: SharedRun, index: int) -> None:
     style = figure_style(len(data.X), setup.display.presentation)
     st.markdown(status_line(index, history, status, page.state.playing))
 
-    if setup.display.presentation:
-        figure_column = st.container()
-        note_column, probe_column = st.columns(2)
-    else:
-        figure_column, note_column = st.columns([3, 2])
-        probe_column = note_column
+    # The log-likelihood chart beside the figure, not under it: in presentation mode both fit
+    # one 1920x1080 screen with the stepping bar and the status line.
+    figure_column, note_column = st.columns([3, 2])
     with note_column:
         note_box = st.container()
-    with probe_column:
         point = probe(page, setup, entry.params)
     # With the probe on, a click anywhere on the figure moves it there.
     probe_click = None if point is None else click_grid(data.X)
@@ -100,7 +101,9 @@ def _draw(page: StepperPage, setup: Setup, run: SharedRun, index: int) -> None:
                     key=page.state.key("figure"),
                     on_click=None if probe_click is None else partial(
                         move_probe_to_click, page, probe_click.decimals))
-        st.caption(_figure_caption(page, setup))
+        figure_description(_figure_description(page, setup, run, history, index,
+                                               responsibilities, point),
+                           caption=_figure_caption(page, setup))
     with note_box:
         _likelihood_chart(history, index, status, style)
         _notes(page, run, history, index, status, setup)
@@ -126,6 +129,32 @@ def _mixture_figure(page: StepperPage, setup: Setup, params, responsibilities, s
                              ellipse_sigmas=display.ellipse_sigmas)
 
 
+def _figure_description(page: StepperPage, setup: Setup, run: SharedRun, history, index: int,
+                        responsibilities, point) -> str:
+    """The figure in words (its text alternative): what it draws and what this half-step did."""
+    data, display, entry = setup.data, setup.display, history[index]
+    if page.n_features == 1:
+        text = describe.mixture_1d(data.X, entry.params, responsibilities,
+                                   feature_name=data.feature_names[0],
+                                   hard_labels=display.hard_labels,
+                                   probe=None if point is None else point[0])
+    else:
+        text = describe.mixture_2d(data.X, entry.params, responsibilities,
+                                   feature_names=data.feature_names[:2],
+                                   hard_labels=display.hard_labels,
+                                   show_density=display.show_density, probe=point)
+    changed = None
+    if entry.kind == "E" and any(earlier.kind == "E" for earlier in history[:index]):
+        # Kept with the run: every session on this half-step would count the same points.
+        changed = run.memo(("changed assignments", index), lambda: describe.changed_assignments(
+            run.responsibilities_at(index), run.responsibilities_at(index - 1)))
+    change = describe.half_step_change(
+        entry.kind, len(data.X), changed=changed, params=entry.params,
+        previous_params=history[index - 1].params if index > 0 else None)
+    cues = NOT_ONLY_COLOUR if responsibilities is not None else ""
+    return " ".join(part for part in (text, change, cues) if part)
+
+
 def _figure_caption(page: StepperPage, setup: Setup) -> str:
     """What the shapes on the figure mean (computed coverages)."""
     if page.n_features == 1:
@@ -137,22 +166,27 @@ def _figure_caption(page: StepperPage, setup: Setup) -> str:
 
 
 def _likelihood_chart(history, index: int, status: str, style) -> None:
-    """The log-likelihood of every half-step, as an SVG picture.
+    """The log-likelihood of every half-step, as an SVG picture with its text alternative.
 
     Sent as an image, not as Markdown or a second Plotly chart: the browser decodes an image
     in a few milliseconds, while parsing the same SVG as Markdown cost it ~0.5 s per step at
     N = 10,000 (the chart's <title>s still carry each half-step's numbers, for the tests).
     """
+    values = [entry.log_likelihood for entry in history]
+    kinds = [entry.kind for entry in history]
+    bounds = [entry.lower_bound for entry in history]
+    description = describe.log_likelihood_chart(values, kinds, index, lower_bounds=bounds,
+                                                status=status)
     st.image(log_likelihood_svg(
-        [entry.log_likelihood for entry in history], [entry.kind for entry in history], index,
-        lower_bounds=[entry.lower_bound for entry in history], status=status,
+        values, kinds, index, lower_bounds=bounds, status=status,
         # The picture scales to the column: sizes are chosen for its usual width, so that its
-        # text comes out at about the page's font size.
-        width=640 if style.presentation else 470, height=300 if style.presentation else 210,
+        # text comes out at about the page's font size (in presentation mode at least 20 px:
+        # 19 * 570 / 520 in the column of a 1920-pixel screen with the sidebar open).
+        width=520 if style.presentation else 470, height=280 if style.presentation else 210,
         font_size=19 if style.presentation else 12,
-    ), width="stretch")
-    if any(entry.lower_bound is not None for entry in history):
-        st.caption(LOWER_BOUND_CAPTION)
+    ), width="stretch", alt=description)
+    caption = LOWER_BOUND_CAPTION if any(bound is not None for bound in bounds) else ""
+    figure_description(description, caption=caption, read_aloud=False)
 
 
 def _decrease_reason(run: SharedRun, X, history, reg_covar: float, index: int) -> str | None:
