@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import REPO_ROOT
 from tests.pages.stepper_helpers import visible
+from ui.kit.accessible import DESCRIBE
 
 PAGE = "pages/4_Model_selection.py"
 # A grid with several starts per model takes tens of seconds the first time on a busy 2-core
@@ -69,6 +70,12 @@ def star_value(chart: dict) -> float:
 def all_text(elements) -> str:
     """The visible text of Markdown elements, one per line."""
     return "\n".join(visible(str(element.value)) for element in elements)
+
+
+def descriptions(at) -> list[str]:
+    """The figures' text alternatives ("Describe this figure"), in page order."""
+    return [visible(md.value) for expander in at.expander if expander.label == DESCRIBE
+            for md in expander.markdown]
 
 
 def link_warnings(at) -> list[str]:

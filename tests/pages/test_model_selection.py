@@ -15,6 +15,7 @@ from tests.pages.selection_helpers import (
     chart_keys,
     charts,
     decode,
+    descriptions,
     link_warnings,
     metric_values,
     open_page,
@@ -228,14 +229,14 @@ def test_too_many_points_then_fewer_keeps_the_other_settings(run_app):
 
 
 def test_every_figure_has_a_text_alternative(page):
-    """#14: a caption under each chart says what it shows now."""
-    described = [c.value for c in page.caption if c.value.startswith("Described: ")]
+    """#14: "Describe this figure" under each chart says what it shows now."""
+    described = descriptions(page)
     assert len(described) == len(page.get("plotly_chart")) == 8
     best = best_marker(charts(page)["msel.bic_chart"])
     assert f"lowest at K = {best[0]}, {best[1]}" in described[0]
-    assert described[0].startswith("Described: BIC against K for 4 covariance types")
+    assert described[0].startswith("BIC against K for 4 covariance types")
     assert "component 1 at (" in described[2]
-    assert "histogram of the final log-likelihood ℓ of 20 runs" in described[3]
+    assert "Histogram of the final log-likelihood ℓ of 20 runs" in described[3]
 
 
 def test_one_notation_with_every_symbol_defined(page):

@@ -84,7 +84,7 @@ def test_fit_status_never_calls_a_stop_a_maximum():
 def test_the_criterion_chart_is_described_as_drawn(grid, tiny):
     best = grid.best("bic")
     text = describe.criterion_chart(grid, "bic")
-    assert text.startswith("Described: BIC against K for 4 covariance types")
+    assert text.startswith("BIC against K for 4 covariance types")
     assert f"lowest at K = {best.n_components}, {best.covariance_type}" in text
     flipped = describe.criterion_chart(grid, "bic", convention="mclust")
     assert "in mclust's sign, higher is better" in flipped and "highest at" in flipped
@@ -101,4 +101,4 @@ def test_fit_and_restart_figures_are_described():
     text = describe.fit_chart(result.best.params, data, title="best of 5 starts")
     assert "120 points" in text and "\\*bold\\*" in text and "component 1 at (" in text
     runs = describe.restarts_chart(result, np.isfinite(result.log_likelihoods))
-    assert "of 5 runs" in runs and "the best sound run ends at ℓ = " in runs
+    assert runs.startswith("Histogram") and "of 5 runs" in runs and "the best sound run ends at ℓ = " in runs

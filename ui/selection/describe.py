@@ -1,8 +1,8 @@
 """Text alternatives of the page's figures: what each one shows now, in one or two sentences.
 
-Shown under each figure (a caption every student can read, and what a screen reader reads in
-place of the WebGL/SVG chart it cannot see into). Pure; outside text (a CSV's column names) is
-escaped for Markdown here.
+Shown under each figure by ``ui.kit.accessible.figure`` ("Describe this figure": what a
+screen reader reads in place of the WebGL/SVG chart it cannot see into, and a summary for every
+student). Pure; outside text (a CSV's column names) is escaped for Markdown here.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from ui.kit.escape import untrusted_markdown
 from ui.kit.text import number
 from ui.selection.figures import degenerate_points, signed, start_spread
 
-PREFIX = "Described: "
 MAX_LISTED = 6
 
 
@@ -65,7 +64,7 @@ def criterion_chart(grid: GridResult, criterion: str, *, convention: str = "scik
             text += f"; {_plural(len(points), 'degenerate fit')} drawn hollow ({listed}{more})"
         else:
             text += f"; {_plural(len(points), 'degenerate fit')} hidden"
-    return PREFIX + text + "."
+    return text[:1].upper() + text[1:] + "."
 
 
 def _width(spread: tuple[float, float]) -> float:
@@ -89,7 +88,7 @@ def fit_chart(params: MixtureParams, data: LoadedData, *, title: str) -> str:
         parts.append(f"{len(order) - MAX_LISTED} more")
     shape = ("a histogram with each weighted component density" if params.n_features == 1
              else "the points coloured by their responsibilities, with 1σ and 2σ ellipses")
-    return (f"{PREFIX}{title}: {len(data.X)} points ({names}), {shape}; "
+    return (f"{title}: {len(data.X)} points ({names}), {shape}; "
             + "; ".join(parts) + ".")
 
 
@@ -105,7 +104,7 @@ def restarts_chart(result: RestartResult, shown: Sequence[bool]) -> str:
              "impossible": "impossible (not drawn)", "hidden": "degenerate, hidden"}
     pieces = [f"{count} {words.get(kind, kind)}" for kind, count in counts.items()]
     best = result.best
-    text = (f"{PREFIX}histogram of the final log-likelihood ℓ of {len(outcomes)} runs: "
+    text = (f"Histogram of the final log-likelihood ℓ of {len(outcomes)} runs: "
             + ", ".join(pieces))
     if best is not None:
         text += f"; the best sound run ends at ℓ = {number(best.log_likelihood)}"
@@ -123,5 +122,5 @@ def init_chart(results: Mapping[str, RestartResult], values: Mapping[str, np.nda
                           f"{number(float(np.median(finite)))}")
         else:
             pieces.append(f"{method}: no run drawn")
-    return (f"{PREFIX}final ℓ of every run, one box per initialisation "
+    return (f"Final ℓ of every run, one box per initialisation "
             f"({len(results)} of them); " + "; ".join(pieces) + ".")

@@ -8,8 +8,8 @@ import streamlit as st
 
 from gmm_core.model_search import GridResult, score_fit
 from ui.figures import figure_style
+from ui.kit.accessible import figure
 from ui.kit.data_picker import load_dataset
-from ui.kit.display import show_figure
 from ui.kit.text import number
 from ui.selection import describe
 from ui.selection.controls import SelectionSetup
@@ -38,9 +38,9 @@ def faithful_section(setup: SelectionSetup) -> None:
                                     strict=True):
         with column:
             st.markdown(f"**{title}** (K = {entry.n_components})")
-            show_figure(fit_figure(data, entry.fit.params, style),
-                        key=STATE.key(f"faithful_{entry.n_components}"))
-            st.caption(describe.fit_chart(entry.fit.params, data, title=title))
+            figure(fit_figure(data, entry.fit.params, style),
+                   describe.fit_chart(entry.fit.params, data, title=title),
+                   key=STATE.key(f"faithful_{entry.n_components}"))
             entry_metrics(entry, n_samples)
     one, two = entries
     rise = two.fit.log_likelihood - one.fit.log_likelihood

@@ -9,7 +9,6 @@ from gmm_core.model_search import GridEntry
 from ui.figures import FigureStyle, mixture_figure_1d, mixture_figure_2d
 from ui.figures.kmeans import relax_aspect
 from ui.kit.data_picker import LoadedData
-from ui.kit.escape import untrusted_plotly
 from ui.kit.text import number
 from ui.selection.texts import fit_status
 
@@ -18,8 +17,8 @@ def fit_figure(data: LoadedData, params: MixtureParams, style: FigureStyle):
     """The stepper's figure of a fitted mixture (responsibilities as colours), 1-D or 2-D."""
     X = data.X
     responsibilities = predict_proba(X, params)
-    # Column names come from the user's CSV: never markup in a Plotly title.
-    names = tuple(untrusted_plotly(name) for name in data.feature_names)
+    # The builders escape the column names (they may come from a user's CSV).
+    names = data.feature_names
     if X.shape[1] == 1:
         return mixture_figure_1d(X, params, responsibilities, style, feature_name=names[0])
     return relax_aspect(mixture_figure_2d(X, params, responsibilities, style,

@@ -9,7 +9,7 @@ import streamlit as st
 
 from gmm_core.model_search import GridEntry, GridResult
 from ui import pages
-from ui.kit.display import show_figure
+from ui.kit.accessible import figure
 from ui.kit.escape import untrusted_markdown
 from ui.kit.text import number
 from ui.selection import describe, texts
@@ -48,12 +48,11 @@ def grid_section(setup: SelectionSetup) -> GridResult:
         with column:
             sign = "higher" if criterion == "bic" and convention == "mclust" else "lower"
             st.markdown(f"**{criterion.upper()}** against K ({sign} is better)")
-            show_figure(criterion_figure(grid, criterion, setup.style, selected=shown,
-                                         convention=convention,
-                                         show_degenerate=show_degenerate),
-                        key=STATE.key(f"{criterion}_chart"))
-            st.caption(describe.criterion_chart(grid, criterion, convention=convention,
-                                                show_degenerate=show_degenerate))
+            figure(criterion_figure(grid, criterion, setup.style, selected=shown,
+                                    convention=convention, show_degenerate=show_degenerate),
+                   describe.criterion_chart(grid, criterion, convention=convention,
+                                            show_degenerate=show_degenerate),
+                   key=STATE.key(f"{criterion}_chart"))
     st.markdown(texts.verdict(best_bic, best_aic, setup.n_features))
     note = texts.published_note(setup.dataset, bool(setup.data_fields["standardise"]), grid,
                                 best_bic)
@@ -118,10 +117,9 @@ def _one_model(setup: SelectionSetup, grid: GridResult, shown: tuple[int, str]) 
                    "is left out of the choice: "
                    + untrusted_markdown(texts.degeneracy_summary(entry.degeneracy),
                                         max_chars=texts.MESSAGE_CHARS))
-    figure = fit_figure(setup.data, entry.fit.params, setup.style)
-    show_figure(figure, key=STATE.key("chosen_fit"))
-    st.caption(describe.fit_chart(entry.fit.params, setup.data, title=f"K = {shown[0]}, "
-                                  f"{shown[1]}"))
+    figure(fit_figure(setup.data, entry.fit.params, setup.style),
+           describe.fit_chart(entry.fit.params, setup.data, title=f"K = {shown[0]}, {shown[1]}"),
+           key=STATE.key("chosen_fit"))
     entry_metrics(entry, len(setup.data.X))
     st.caption(texts.hard_counts(setup.data.X, entry, setup.dataset,
                                  bool(setup.data_fields["standardise"])))

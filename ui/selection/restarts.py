@@ -16,7 +16,7 @@ from gmm_core.model_search import (
     RestartResult,
     score_fit,
 )
-from ui.kit.display import show_figure
+from ui.kit.accessible import figure
 from ui.selection import describe
 from ui.selection.controls import SelectionSetup
 from ui.selection.figures import init_comparison_figure, restarts_histogram
@@ -117,28 +117,26 @@ def restarts_section(setup: SelectionSetup, grid: GridResult, show_degenerate: b
     with left:
         st.markdown(f"**{n_starts} starts of {chosen_init}: where EM ended**")
         shown = np.isfinite(drawn[chosen_init])
-        show_figure(restarts_histogram(drawn[chosen_init], setup.style,
-                                       outcomes=result.outcomes,
-                                       best=None if result.best_is_degenerate
-                                       else best_fit.log_likelihood),
-                    key=STATE.key("restarts_histogram"))
-        st.caption(describe.restarts_chart(result, shown))
+        figure(restarts_histogram(drawn[chosen_init], setup.style, outcomes=result.outcomes,
+                                  best=None if result.best_is_degenerate
+                                  else best_fit.log_likelihood),
+               describe.restarts_chart(result, shown), key=STATE.key("restarts_histogram"))
         st.markdown(outcome_sentence(result, n_samples))
     with right:
         st.markdown(f"**The best of the {n_starts} starts** (seed {best_fit.seed})")
         if result.best_is_degenerate:
             st.warning("Every run of this model ended on a degenerate fit: the best of them is "
                        "drawn, but its likelihood measures reg_covar, not the data.")
-        show_figure(fit_figure(setup.data, best_fit.params, setup.style),
-                    key=STATE.key("restarts_best"))
-        st.caption(describe.fit_chart(best_fit.params, setup.data,
-                                      title=f"best of {n_starts} starts"))
+        figure(fit_figure(setup.data, best_fit.params, setup.style),
+               describe.fit_chart(best_fit.params, setup.data,
+                                  title=f"best of {n_starts} starts"),
+               key=STATE.key("restarts_best"))
         entry_metrics(score_fit(best_fit, k, covariance_type, n_samples, setup.n_features),
                       n_samples)
     st.markdown("**The initialisations side by side** (same K, covariance type and seeds; "
                 "each point is one run)")
-    show_figure(init_comparison_figure(drawn, setup.style), key=STATE.key("init_comparison"))
-    st.caption(describe.init_chart(results, drawn))
+    figure(init_comparison_figure(drawn, setup.style), describe.init_chart(results, drawn),
+           key=STATE.key("init_comparison"))
     st.dataframe(pd.DataFrame([_init_row(method, outcome, n_samples)
                                for method, outcome in results.items()]), hide_index=True)
 

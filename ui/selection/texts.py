@@ -78,8 +78,13 @@ def grid_caption(grid: GridResult, *, init: str, seed: int) -> str:
             f"type(s) ({', '.join(types)}), {how}; EM stops when ℓ changes by less than "
             f"tol = {TOL:g} per point in an iteration, or after {MAX_ITER} iterations.")
     if grid.final_tol is not None:
-        text += (f" The most promising starts of each model were then run on to "
-                 f"tol = {grid.final_tol:g}, so that a slow climb is not mistaken for its end.")
+        run_on = sum(entry.run_on for entry in grid.entries)
+        others = "the others were too far behind to become the choice"
+        if grid.stopped:
+            others += ", or the work budget ran out first"
+        text += (f" For {run_on} of the {len(grid.entries)} models the best starts were then "
+                 f"run on to tol = {grid.final_tol:g}, so that a slow climb is not mistaken "
+                 f"for its end" + (f"; {others}." if run_on < len(grid.entries) else "."))
     if starts > 1:
         text += (" Whiskers span the criterion over a model's sound starts (where each "
                  "stopped): a long whisker means the starts mattered.")
