@@ -46,8 +46,11 @@ def test_model_selection_by_keyboard_alone_with_text_alternatives(browser, fresh
     assert_no_exception(page)
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 8",
                            timeout=TIMEOUT_MS)
+    assert page.get_by_role("heading", name="Model selection: how many components?",
+                            level=1).is_visible()
     body = page.locator("body").inner_text()
     assert "BIC chooses K =" in body and "(scikit-learn's sign, lower is better" in body
+    assert "Old Faithful: one Gaussian or two?" in body
     assert serious_violations(page) == []
     # The first "Describe this figure", opened with Enter: the BIC chart in words.
     page.locator("h1").first.click()

@@ -72,9 +72,16 @@ def test_grid_parameters_default_per_dimension_and_auto_starts():
     ({"starts": "0"}, "starts='0' is not a whole number from 1 to 50; using auto"),
     ({"degenerate": "2"}, "degenerate='2' is not 1 or 0"),
     ({"bic": "sklearn"}, "bic='sklearn' is not one of scikit-learn, mclust"),
+    ({"starts": "7"}, "starts=7 is not offered here; using 5"),
 ])
 def test_bad_grid_parameters_are_reported_and_replaced(query, fragment):
     link = links.read_link(query)
     assert any(fragment in problem for problem in link.problems), link.problems
     defaults = GridChoice(types=link.grid.types)
     assert link.grid.k_max == defaults.k_max or "kmax" not in query
+
+
+def test_starts_are_one_of_the_offered_choices():
+    assert links.read_link({"starts": "7"}).grid.starts == 5
+    assert links.read_link({"starts": "40"}).grid.starts == 50
+    assert links.read_link({"starts": "20"}).grid.starts == 20

@@ -30,6 +30,7 @@ from ui.selection.settings import (
     MAX_ITER,
     MAX_STARTS,
     REG_CHOICES,
+    STARTS_CHOICES,
     TOL,
     GridChoice,
 )
@@ -86,11 +87,18 @@ def _parse_types(text: str, n_features: int, problems: list[str]) -> tuple[str, 
 
 
 def _parse_starts(text: str, problems: list[str]) -> int:
+    """"auto" or one of ``STARTS_CHOICES`` (another whole number moves to the nearest)."""
     if text.strip().lower() == "auto":
         return AUTO_STARTS
     value, problem = parse_int("starts", text, 1, MAX_STARTS, AUTO_STARTS)
     if problem:
         problems.append(problem.replace(f"using {AUTO_STARTS}", "using auto"))
+        return value
+    if value not in STARTS_CHOICES:
+        nearest = min((choice for choice in STARTS_CHOICES if choice != AUTO_STARTS),
+                      key=lambda choice: (abs(choice - value), choice))
+        problems.append(f"starts={value} is not offered here; using {nearest}")
+        return nearest
     return value
 
 
