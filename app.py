@@ -1,14 +1,42 @@
 """Home page and entry point: `streamlit run app.py`.
 
 The other pages live in `pages/` and are found by Streamlit's built-in multipage mechanism; their
-titles, icons and descriptions come from the page registry (ui/pages.py). This page only
-introduces them. Nothing mathematical happens here.
+titles, icons and descriptions come from the page registry (ui/pages.py). This page starts with
+a one-click demo (the 2-D stepper on the textbook data) and shows every page with a small
+picture drawn by the page's own figure builders (ui/home/previews.py), computed once per server.
 """
 
 import streamlit as st
 
 from ui import pages
 from ui.kit.display import limit_threads, navigation
+from ui.kit.view_settings import ViewSettings, stepper_link_spec, to_query
+
+# The demo: EM in 2-D on the textbook's 1,250 points with K = 3, from the start.
+DEMO_QUERY = to_query(ViewSettings(dataset="textbook", k=3), stepper_link_spec(2))
+DEMO_LABEL = "Start the demo: EM in 2-D on the textbook data"
+# The demo link in large type (the container's key gives it the class st-key-demo).
+DEMO_CSS = """<style>
+.st-key-demo [data-testid="stPageLink"] p { font-size: 1.45rem; font-weight: 600; }
+.st-key-demo [data-testid="stPageLink"] span[data-testid="stIconMaterial"] { font-size: 2rem; }
+</style>"""
+
+
+@st.cache_resource(show_spinner=False)
+def preview(url_path: str):
+    """The picture of the page at ``url_path`` (a ui.home.previews.Preview), drawn once per
+    server process and shared by every visitor."""
+    # Imported here, not at the top: the text and the demo link are on screen while the first
+    # visitor of a fresh server waits for the figure builders of every page to load.
+    from ui.home.previews import BUILDERS
+
+    return BUILDERS[url_path]()
+
+
+def show_preview(page: pages.Page) -> None:
+    picture = preview(page.url_path)
+    st.image(picture.svg, alt=picture.alt, width="stretch")
+
 
 st.set_page_config(page_title="EM for Gaussian mixtures", page_icon=pages.HOME.icon,
                    layout="wide")
@@ -26,11 +54,26 @@ st.markdown(
     "rewind and replay, their own data)."
 )
 
+with st.container(border=True, key="demo"):
+    st.html(DEMO_CSS)
+    text_column, picture_column = st.columns([3, 2], vertical_alignment="center")
+    with text_column:
+        st.page_link(pages.EM_2D.file, label=DEMO_LABEL, icon=":material/play_circle:",
+                     query_params=DEMO_QUERY)
+        st.markdown(
+            "1,250 points in three clouds, K = 3 components. Press **E-step** to colour the "
+            "points by their responsibilities, **M-step** to move the components, or **Play** "
+            "to watch EM run; the → key takes the next half-step.")
+    with picture_column:
+        show_preview(pages.EM_2D)
+
 st.header("The pages, in the lecture's order")
-for page in pages.PAGES:
-    with st.container(border=True):
-        st.page_link(page.file, label=f"**{page.title}**", icon=page.icon)
-        st.markdown(page.description)
+for row in range(0, len(pages.PAGES), 3):
+    for column, page in zip(st.columns(3), pages.PAGES[row:row + 3], strict=False):
+        with column, st.container(border=True):
+            st.page_link(page.file, label=f"**{page.title}**", icon=page.icon)
+            show_preview(page)
+            st.markdown(page.description)
 
 with st.expander("How to use it in a lecture"):
     st.markdown(
