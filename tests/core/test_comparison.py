@@ -296,6 +296,10 @@ def test_the_poor_start_traps_em_in_a_worse_local_optimum():
     good_run.run_to_convergence()
     assert em_run.status == "converged"
     assert em_run[-1].log_likelihood < good_run[-1].log_likelihood - 100
+    # the numbers its lesson quotes
+    assert em_run[-1].log_likelihood == pytest.approx(-2347, abs=0.5)
+    assert good_run[-1].log_likelihood == pytest.approx(-2064, abs=0.5)
+    assert "ℓ ≈ −2347 against ≈ −2064" in COMPARISON_PRESETS["bad-start"].lesson
     assert adjusted_rand_index(data.labels, hard_labels(em_run.responsibilities_at(-1))) < 0.7
     assert adjusted_rand_index(data.labels, hard_labels(good_run.responsibilities_at(-1))) > 0.95
 

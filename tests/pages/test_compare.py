@@ -431,3 +431,13 @@ def test_notation_and_glossary_map_the_reference_texts_symbols(page):
     table = " ".join(md.value for md in glossary.markdown)
     for symbol in (r"\phi", "w_j^{(i)}", "m_c", "r_{ic}", "$c$", "x^{(i)}"):
         assert symbol in table, symbol
+
+
+def test_a_link_beyond_the_end_of_both_runs_says_where_each_ends(run_app):
+    at = run_app(PAGE, {"dataset": "unequal-spreads", "step": "2001"})
+    assert not at.exception
+    kmeans_index, em_index = positions(at)
+    (note,) = [info.value for info in at.info if info.value.startswith("The link asks")]
+    assert note == (f"The link asks for half-step 2001, but k-means ends at half-step "
+                    f"{kmeans_index} and EM ends at half-step {em_index}: each is shown at its "
+                    "last half-step.")

@@ -14,7 +14,7 @@ _EM_SIDES = {
     EmModel(False, False): (
         "**EM** fits a mixture of K Gaussian densities N(x | μ_k, Σ_k) with weights π_k: it "
         "gives every point x_i to every component k in proportion to its responsibility r_ik "
-        "and moves, stretches and reweights the components."),
+        "and re-estimates every component's weight, mean and covariance from those shares."),
     EmModel(False, True): (
         "**EM with a fixed σ** learns only the means μ_k of K Gaussians N(x | μ_k, σ²I) with "
         "equal weights π_k = 1/K: every point x_i is shared between the components in "

@@ -56,15 +56,29 @@ def link_box(setup: PairSetup, positions: dict[str, int]) -> None:
     links.write_link(STATE, query)
 
 
+def ends_before_the_link(followed: stepping.Followed, em_title: str) -> str | None:
+    """Which run ends before the half-step a link asked for, and where each is shown."""
+    if not followed.cut_short:
+        return None
+    asked = followed.cut_short[0]
+    names = {KMEANS: "k-means", EM: em_title}
+    # A run still being computed in slices has not ended: the progress box speaks for it.
+    ends = [f"{names[name]} ends at half-step {index}"
+            for name, index in followed.positions.items()
+            if index < asked and STATE.pending[name] is None]
+    if not ends:
+        return None
+    return (f"The link asks for half-step {asked}, but {' and '.join(ends)}: each is shown at "
+            "its last half-step.")
+
+
 def main_view(setup: PairSetup, pair: PairRuns) -> None:
     """The stepping bars and everything that follows the two half-steps, as one fragment."""
     tracks = pair.tracks
     tooltips = button_help(setup.model)
-    followed = stepping.follow(STATE, tracks)
-    if followed.cut_short:
-        asked, last = followed.cut_short
-        st.info(f"The link asks for half-step {asked}, but a run ends at half-step {last}; "
-                f"showing half-step {last}.")
+    note = ends_before_the_link(stepping.follow(STATE, tracks), setup.model.title)
+    if note:
+        st.info(note)
 
     def draw(positions: dict[str, int]) -> None:
         link_box(setup, positions)
