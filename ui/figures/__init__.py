@@ -24,6 +24,7 @@ from ui.figures.common import (
     point_marker,
     stack_figures,
 )
+from ui.figures.kmeans import relax_aspect
 from ui.figures.one_d import (
     component_densities,
     histogram_density,
@@ -68,5 +69,6 @@ __all__ = [
     "point_marker",
     "points_trace",
     "probe_trace",
+    "relax_aspect",
     "stack_figures",
 ]

@@ -6,8 +6,7 @@ import streamlit as st
 
 from gmm_core.mixture import MixtureParams, predict_proba
 from gmm_core.model_search import GridEntry
-from ui.figures import FigureStyle, mixture_figure_1d, mixture_figure_2d
-from ui.figures.kmeans import relax_aspect
+from ui.figures import FigureStyle, mixture_figure_1d, mixture_figure_2d, relax_aspect
 from ui.kit.data_picker import LoadedData
 from ui.kit.text import number
 from ui.selection.texts import fit_status
