@@ -61,9 +61,9 @@ with st.container(border=True, key="demo"):
         st.page_link(pages.EM_2D.file, label=DEMO_LABEL, icon=":material/play_circle:",
                      query_params=DEMO_QUERY)
         st.markdown(
-            "1,250 points in three clouds, K = 3 components. Press **E-step** to colour the "
-            "points by their responsibilities, **M-step** to move the components, or **Play** "
-            "to watch EM run; the → key takes the next half-step.")
+            "The textbook's 1,250 points, made from three blobs; K = 3 components. Press "
+            "**E-step** to colour the points by their responsibilities, **M-step** to move the "
+            "components, or **Play** to watch EM run; the → key takes the next half-step.")
     with picture_column:
         show_preview(pages.EM_2D)
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from streamlit.source_util import page_icon_and_name
 
+from gmm_core.datasets import load_preset
 from tests.conftest import REPO_ROOT
 from ui import pages
 from ui.figures import figure_style, mixture_figure_2d
@@ -59,6 +60,7 @@ def test_the_page_starts_with_the_one_click_demo_on_the_textbook_data(run_app):
     settings, problems = parse_query(query, stepper_link_spec(2), means_picker=True)
     assert problems == ()
     assert (settings.dataset, settings.k, settings.step) == ("textbook", 3, 0)
+    assert f"The textbook's {len(load_preset('textbook').X):,} points" in at.markdown[1].value
     # The demo comes before the list of pages.
     assert at.main.get("page_link")[1].proto.label == f"**{pages.PAGES[0].title}**"
 
