@@ -97,10 +97,11 @@ def test_agreement_note_in_every_state():
     model = EmModel(False, False)
     assert agreement_note(None, 600, 0, 0, model).startswith("Disagreements appear once")
     assert agreement_note(0, 600, 4, 4, model) == (
-        "k-means' clusters and EM's hard labels (each point's most responsible component, the "
-        "largest r_ik) agree on all 600 points at the half-step shown (cluster numbers matched "
-        "to component numbers by overlap).")
-    text = agreement_note(3, 100_000, 2, 6, EmModel(True, False))
-    assert text.startswith("**k-means' clusters and hard EM's clusters disagree on 3 of 100000 "
-                           "points (<0.1%)** at the half-steps shown (k-means at 2, hard EM at 6)")
+        "k-means' clusters and the hard labels of EM (each point's most responsible component, "
+        "the largest r_ik) agree on all 600 points at the half-step shown (cluster numbers "
+        "matched to component numbers by overlap).")
+    text = agreement_note(3, 100_000, 2, 6, EmModel(True, True))
+    assert text.startswith("**k-means' clusters and the clusters of hard EM with a fixed σ "
+                           "disagree on 3 of 100000 points (<0.1%)** at the half-steps shown "
+                           "(k-means at 2, hard EM with a fixed σ at 6)")
     assert "ringed in red" in text and "ringed" not in agreement_note(0, 5, 1, 1, model)

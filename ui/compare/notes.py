@@ -139,12 +139,13 @@ def agreement_note(count: int | None, n_points: int, kmeans_index: int, em_index
                 "E-step).")
     where = ("at the half-step shown" if kmeans_index == em_index else
              f"at the half-steps shown (k-means at {kmeans_index}, {model.name} at {em_index})")
-    labels = ("clusters" if model.hard else
-              "hard labels (each point's most responsible component, the largest r_ik)")
+    labels = (f"the clusters of {model.name}" if model.hard else
+              f"the hard labels of {model.name} (each point's most responsible component, the "
+              "largest r_ik)")
     matched = "cluster numbers matched to component numbers by overlap"
     if count == 0:
-        return (f"k-means' clusters and {model.name}'s {labels} agree on all {n_points} points "
-                f"{where} ({matched}).")
-    return (f"**k-means' clusters and {model.name}'s {labels} disagree on {count} of "
-            f"{n_points} points ({percent(count, n_points)})** {where}, ringed in red in both "
-            f"figures ({matched}).")
+        return (f"k-means' clusters and {labels} agree on all {n_points} points {where} "
+                f"({matched}).")
+    return (f"**k-means' clusters and {labels} disagree on {count} of {n_points} points "
+            f"({percent(count, n_points)})** {where}, ringed in red in both figures "
+            f"({matched}).")
