@@ -25,9 +25,9 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from devtools.sklearn_reference import sklearn_stepper  # noqa: E402
 from gmm_core.initialisation import initial_params  # noqa: E402
 from gmm_core.mixture import e_step, m_step  # noqa: E402
-from tests.sklearn_reference import sklearn_stepper  # noqa: E402
 
 
 def best_time(function, repeats: int) -> float:

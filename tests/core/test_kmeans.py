@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+from devtools.sklearn_reference import kmeans_one_iteration, relative_difference
 from gmm_core import kmeans
-from tests.core.sklearn_reference import kmeans_one_iteration, relative_difference
 
 
 def _blobs(seed=0, n_features=2):

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_iris
 
+from devtools.sklearn_reference import fit_one_iteration, relative_difference, sklearn_stepper
 from gmm_core.initialisation import initial_params
 from gmm_core.mixture import COVARIANCE_TYPES, e_step, log_likelihood, m_step, predict_proba
-from tests.core.sklearn_reference import fit_one_iteration, relative_difference, sklearn_stepper
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 N_ITERATIONS = 25

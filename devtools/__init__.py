@@ -1,0 +1,6 @@
+"""Development tools shared by the tests and the benchmarks (neither imports the other).
+
+- ``sklearn_reference``: scikit-learn stepped one EM iteration at a time from a given start;
+- ``browser``: a fresh `streamlit run` per test or benchmark, and Debian's headless Chromium;
+- ``redis_server``: a throw-away redis-server on a free loopback port.
+"""
