@@ -35,9 +35,10 @@ A session does what a browser does, minus drawing:
 - when the websocket closes (its replica died), does what the frontend does: asks
   ``/_stcore/health`` every 0.5 s until it answers (HAProxy sends the request to a live replica
   and sets a new cookie), opens a new websocket with its old session id, and asks for a
-  whole-page run with its widget states and address if the page has a ``run_every`` fragment
-  or a run was under way (Streamlit 1.67's rule; without such a fragment it asks for nothing,
-  and the new session drops every click inside a fragment it does not know).
+  whole-page run with its widget states and address if a run was under way, the last run was
+  a fragment's, or the page has a ``run_every`` fragment (Streamlit 1.67's rule; otherwise it
+  asks for nothing, and the new session drops every click inside a fragment it does not
+  know: the page looks alive but no longer steps).
 
 Every session opens ``/EM_in_2-D?dataset=blobs&n=<n>&k=<2..5>&seed=<its own>`` and clicks the
 stepping buttons as load_test.py's sessions do (EM iteration, E-step/M-step, Back, Reset when
@@ -246,6 +247,7 @@ class PageState:
         # run_every fragments: fragment id -> [interval, next time due] (time.monotonic)
         self.auto_reruns: dict[str, list[float]] = {}
         self.in_flight = False  # a request sent and its run not finished yet
+        self.fragment_ids_this_run: list[str] = []  # the latest run's fragments ([]: whole page)
         self.problems: list[str] = []  # exceptions, error alerts, cache misses of the latest run
         self.cache_refs = 0
         self.bytes_received = 0
@@ -345,7 +347,8 @@ class PageState:
             self._new_run()
             self.page_script_hash = message.new_session.page_script_hash
             self.session_id = message.new_session.initialize.session_id or self.session_id
-            if not message.metadata.run.fragment_ids:
+            self.fragment_ids_this_run = list(message.metadata.run.fragment_ids)
+            if not self.fragment_ids_this_run:
                 # The frontend's cleanupAutoReruns: a whole-page run registers them again.
                 self.auto_reruns.clear()
             config = message.new_session.config
@@ -596,7 +599,8 @@ async def reconnect(connection: Connection, page: PageState, result: SessionResu
     lost = time.monotonic()
     recovery = Recovery(lost_at_s=lost - phase_start)
     result.recoveries.append(recovery)
-    rerun = page.in_flight or bool(page.auto_reruns)
+    # The frontend's rule (App.handleConnectionStateChanged in Streamlit 1.67).
+    rerun = page.in_flight or bool(page.fragment_ids_this_run) or bool(page.auto_reruns)
     await asyncio.to_thread(connection.wait_for_health, RECONNECT_TIMEOUT_S)
     socket = await connection.websocket(page.session_id)
     recovery.replica = connection.replica
@@ -613,7 +617,8 @@ async def reconnect(connection: Connection, page: PageState, result: SessionResu
             recovery.recovered = not (check.leaks or check.errors or page.problems)
             recovery.detail = "; ".join(check.leaks + check.errors)[:300]
     else:
-        recovery.detail = "no whole-page run asked for (no run_every fragment on the page)"
+        recovery.detail = ("no whole-page run asked for (the last run was a whole-page run "
+                           "and the page has no run_every fragment)")
     return socket
 
 

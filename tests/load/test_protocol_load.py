@@ -92,13 +92,17 @@ async def _open_and_step(base_url, expected, labels):
 
 def test_a_session_whose_server_went_away_comes_back_to_its_view(server):
     """Behind HAProxy a dead replica's browsers reconnect to another replica, where a new
-    session knows none of the page's fragments. The stepper's hourly run_every fragment makes
-    the frontend ask for a whole-page run, which rebuilds the view from the address."""
+    session knows none of the page's fragments. After a whole-page run (here: the page asked
+    for one, as a changed setting does) only the stepper's hourly run_every fragment makes the
+    frontend ask for a whole-page run, which rebuilds the view from the address."""
     expected = expected_run(N_POINTS, 3, 21)
 
     async def scenario():
         page, connection, socket = await _open_and_step(server, expected,
                                                         ["E-step", "M-step", "E-step"])
+        await socket.send(page.rerun_message())
+        await protocol_load._until_finished(socket, page, 120)
+        assert page.fragment_ids_this_run == []  # the last run was the whole page's
         assert page.auto_reruns, "the page has no run_every fragment: nothing asks for a rerun"
         old_session = page.session_id
         await socket.close()

@@ -153,13 +153,14 @@ def reconnect_guard() -> None:
     server process behind a load balancer.
 
     The browser reconnects to another replica, which starts a new session that knows none of
-    the page's fragments. Streamlit's frontend (1.67) then asks for a whole-page run only if
-    the page has a ``run_every`` fragment (or a run was under way); otherwise it asks for
-    nothing, and the new session drops every click inside a fragment it does not know (the
-    stepping bar): the page looks alive but no longer steps. With this fragment the
-    reconnection reruns the page, which rebuilds its view from the address bar (the link
-    carries the view; a follower's also carries the room). Measured in
-    benchmarks/protocol_load.py (--kill-after).
+    the page's fragments. Streamlit's frontend (1.67) then asks for a whole-page run only if a
+    run was under way, the last run was a fragment's (a step), or the page has a ``run_every``
+    fragment; otherwise (the last run was a whole-page run: the page just opened, a setting
+    changed) it asks for nothing, and the new session drops every click inside a fragment it
+    does not know (the stepping bar): the page looks alive but no longer steps. With this
+    fragment every reconnection reruns the page, which rebuilds its view from the address bar
+    (the link carries the view; a follower's also carries the room). Tested in Chromium in
+    tests/browser/test_rooms_browser.py (a killed replica behind HAProxy).
     """
 
     @st.fragment(run_every=RECONNECT_GUARD_S)
