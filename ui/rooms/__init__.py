@@ -16,7 +16,11 @@ follower's page polls it by code. Everything a page needs is importable from her
 Every failure is a ``rooms.RoomError`` whose ``str()`` is a sentence the page can show as is.
 Modules: ``codes`` (codes, tokens), ``model`` (RoomView, RoomState, RoomPolicy), ``errors``,
 ``store`` (the RoomStore interface and shared rules), ``sqlite_store``, ``redis_store``,
-``factory`` (``EM_ROOM_STORE``).
+``factory`` (``EM_ROOM_STORE``), ``qr`` (the join link's QR code, segno).
+
+The Streamlit side is ``ui.rooms.panel`` (imported on its own, so that this package stays free
+of Streamlit): the presenter's panel, the follower's poll and the seam a page calls
+(``RoomSessionState``, ``note_join_link``, ``room_panel``, ``sync_room``).
 """
 
 from ui.rooms.codes import (
