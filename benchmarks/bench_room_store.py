@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.rooms.redis_server import RedisServerMissing, running_redis_server  # noqa: E402
+from devtools.redis_server import RedisServerMissing, running_redis_server  # noqa: E402
 from ui.rooms import RoomStore, RoomView, SQLiteRoomStore  # noqa: E402
 
 VIEW = RoomView("em_2d", {"dataset": "blobs", "n": "2000", "centres": "3", "k": "3",

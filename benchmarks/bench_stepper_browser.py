@@ -23,7 +23,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from tests.browser.harness import (  # noqa: E402
+from devtools.browser import (  # noqa: E402
     VIEWPORT,
     launch_chromium,
     page_url,

@@ -5,7 +5,7 @@ Usage:
                                    [--think 0] [--n 2000]
 
 Loopback only, bounded (at most 60 sessions and 300 s per phase, with a watchdog) and
-self-terminating: it starts its own `streamlit run` (tests/browser/harness.py) and one headless
+self-terminating: it starts its own `streamlit run` (devtools/browser.py) and one headless
 Chromium, and stops both on exit, Ctrl-C included.
 
 Two phases, each on a fresh server, so the ratio compares runs measured on the same machine at
@@ -61,10 +61,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from gmm_core import datasets  # noqa: E402
-from gmm_core.em_run import EMRun  # noqa: E402
-from gmm_core.initialisation import initial_params  # noqa: E402
-from tests.browser.harness import (  # noqa: E402
+from devtools.browser import (  # noqa: E402
     APP_FINISHED,
     CHROMIUM_ARGS,
     CHROMIUM_PATH,
@@ -72,6 +69,9 @@ from tests.browser.harness import (  # noqa: E402
     chromium_problem,
     streamlit_server,
 )
+from gmm_core import datasets  # noqa: E402
+from gmm_core.em_run import EMRun  # noqa: E402
+from gmm_core.initialisation import initial_params  # noqa: E402
 from ui.kit import view_settings as links  # noqa: E402
 from ui.stepper.page import stepper_page  # noqa: E402
 

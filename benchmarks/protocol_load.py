@@ -125,7 +125,7 @@ from benchmarks.load_test import (  # noqa: E402
     server_rss_mb,
 )
 from deploy.hall_process import running_hall  # noqa: E402
-from tests.browser.harness import streamlit_server  # noqa: E402
+from devtools.browser import streamlit_server  # noqa: E402
 from ui.kit import view_settings as links  # noqa: E402
 
 MAX_SESSIONS = 300

@@ -2,5 +2,6 @@
 
 - ``sklearn_reference``: scikit-learn stepped one EM iteration at a time from a given start;
 - ``browser``: a fresh `streamlit run` per test or benchmark, and Debian's headless Chromium;
-- ``redis_server``: a throw-away redis-server on a free loopback port.
+- ``redis_server``: a throw-away redis-server on a free loopback port;
+- ``ports``: a free TCP port on the loopback interface.
 """

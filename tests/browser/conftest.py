@@ -1,7 +1,7 @@
 """Fixtures for the real-browser tests: a fresh `streamlit run` per test, one Chromium per session.
 
 Helpers (open_app_page, wait_for_rerun, click_and_wait, assert_no_exception, screenshot, page_url)
-live in ``tests/browser/harness.py``; import them from there.
+live in ``devtools/browser.py``; import them from there.
 """
 
 from collections.abc import Callable, Iterator
@@ -9,7 +9,7 @@ from contextlib import ExitStack
 
 import pytest
 
-from tests.browser.harness import chromium_problem, launch_chromium, streamlit_server
+from devtools.browser import chromium_problem, launch_chromium, streamlit_server
 
 
 @pytest.fixture(scope="session")

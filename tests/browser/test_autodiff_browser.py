@@ -4,7 +4,7 @@ a fresh server: the graph renders, a typed formula reruns the page, a refused on
 
 import pytest
 
-from tests.browser.harness import (
+from devtools.browser import (
     assert_no_exception,
     click_and_wait,
     open_app_page,

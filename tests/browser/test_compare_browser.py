@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.browser.harness import (
+from devtools.browser import (
     assert_no_exception,
     open_app_page,
     page_url,

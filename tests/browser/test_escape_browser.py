@@ -15,7 +15,7 @@ import unicodedata
 
 import pytest
 
-from tests.browser.harness import REPO_ROOT, open_app_page, streamlit_server
+from devtools.browser import REPO_ROOT, open_app_page, streamlit_server
 from tests.ui.escape_corpus import CORPUS
 from ui.kit.escape import WORD_JOINER, untrusted_plain
 

@@ -11,7 +11,7 @@ import re
 import numpy as np
 import pytest
 
-from tests.browser.harness import (
+from devtools.browser import (
     MAIN_BLOCK,
     assert_no_exception,
     click_and_wait,

@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser.harness import (
+from devtools.browser import (
     RUN_TIMEOUT_MS,
     assert_no_exception,
     open_app_page,

@@ -9,8 +9,7 @@ a link with init=given-means and no means.
 import numpy as np
 import pytest
 
-from gmm_core import datasets
-from tests.browser.harness import (
+from devtools.browser import (
     PAGE_EM_1D,
     PAGE_EM_2D,
     assert_no_exception,
@@ -21,6 +20,7 @@ from tests.browser.harness import (
     screenshot,
     wait_for_rerun,
 )
+from gmm_core import datasets
 from ui.figures.click_grid import click_grid
 from ui.kit import view_settings as links
 

@@ -7,9 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from gmm_core import generative
-from gmm_core.means_only import means_only_data, surface_grid, surface_resolution
-from tests.browser.harness import (
+from devtools.browser import (
     assert_no_exception,
     click_and_wait,
     open_app_page,
@@ -17,6 +15,8 @@ from tests.browser.harness import (
     screenshot,
     wait_for_rerun,
 )
+from gmm_core import generative
+from gmm_core.means_only import means_only_data, surface_grid, surface_resolution
 from ui.mixture_model import state
 from ui.mixture_model.links import stepper_query, why_em_climbs_link
 

@@ -5,7 +5,7 @@ alternative reachable."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.harness import (
+from devtools.browser import (
     assert_no_exception,
     open_app_page,
     page_url,

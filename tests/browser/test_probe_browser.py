@@ -11,8 +11,7 @@ import re
 import numpy as np
 import pytest
 
-from gmm_core import datasets
-from tests.browser.harness import (
+from devtools.browser import (
     PAGE_EM_1D,
     PAGE_EM_2D,
     assert_no_exception,
@@ -21,6 +20,7 @@ from tests.browser.harness import (
     screenshot,
     wait_for_rerun,
 )
+from gmm_core import datasets
 from ui.figures.click_grid import click_grid
 
 MAIN_CHART = '[data-testid="stMainBlockContainer"] [data-testid="stPlotlyChart"]'

@@ -16,7 +16,7 @@ import signal
 import pytest
 
 from deploy.hall_process import running_hall
-from tests.browser.harness import (
+from devtools.browser import (
     PAGE_EM_2D,
     assert_no_exception,
     open_app_page,

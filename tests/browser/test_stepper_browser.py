@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.browser.harness import (
+from devtools.browser import (
     PAGE_EM_1D,
     PAGE_EM_2D,
     assert_no_exception,

@@ -22,7 +22,7 @@ from websockets.asyncio.server import serve
 
 from benchmarks import protocol_load, protocol_room
 from benchmarks.load_test import expected_run
-from tests.browser.harness import free_port, streamlit_server
+from devtools.browser import free_port, streamlit_server
 
 N_POINTS = 300
 SECONDS = 3.0

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from devtools.redis_server import RedisServerMissing, running_redis_server
 from tests.pages.stepper_helpers import PAGE_1D, PAGE_2D, assert_clean, open_page, visible
 from tests.rooms.conftest import Backend
-from tests.rooms.redis_server import RedisServerMissing, running_redis_server
 from ui.rooms import panel
 from ui.rooms.redis_store import DEFAULT_KEY_PREFIX
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.harness import free_port
+from devtools.browser import free_port
+from devtools.redis_server import running_redis_server
 from tests.pages.room_helpers import (
     DEMO,
     PAGE_1D,
@@ -23,7 +24,6 @@ from tests.pages.room_helpers import (
     start_presenting,
 )
 from tests.pages.stepper_helpers import click
-from tests.rooms.redis_server import running_redis_server
 from ui.rooms import format_room_code, new_room_code, panel
 from ui.rooms.qr import qr_svg_data_uri
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.rooms.redis_server import (
+from devtools.redis_server import (
     RedisServer,
     RedisServerMissing,
     running_redis_server,

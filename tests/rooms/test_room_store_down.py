@@ -13,8 +13,8 @@ import sqlite3
 import pytest
 import redis
 
+from devtools.ports import free_port
 from tests.rooms.conftest import VIEW
-from tests.rooms.redis_server import free_loopback_port
 from ui.rooms import RoomStoreUnavailable, SQLiteRoomStore
 from ui.rooms.redis_store import RedisRoomStore
 
@@ -57,7 +57,7 @@ def test_a_stopped_redis_is_reported(own_redis_server):
 
 
 def test_a_port_where_nothing_listens_is_reported():
-    port = free_loopback_port()
+    port = free_port()
     assert_all_unavailable(RedisRoomStore(f"redis://127.0.0.1:{port}/0"), "cannot connect",
                            f"Redis at 127.0.0.1:{port}/0")
 

@@ -1,7 +1,9 @@
 """Plain helpers to drive the app in headless Chromium (no pytest fixtures here).
 
-The fixtures in ``tests/browser/conftest.py`` wrap these; benchmarks can import them directly
-(``from tests.browser.harness import streamlit_server, launch_chromium, open_app_page``).
+Shared by the browser tests and the benchmarks: the fixtures in ``tests/browser/conftest.py``
+wrap these, and benchmarks import them directly
+(``from devtools.browser import streamlit_server, launch_chromium, open_app_page``).
+Screenshots go to ``tests/browser/screenshots/`` (git ignores it).
 
 Typical browser test::
 
@@ -19,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,8 +33,10 @@ from pathlib import Path
 from google.protobuf.message import DecodeError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOT_DIR = Path(__file__).resolve().parent / "screenshots"
+from devtools.ports import free_port
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SCREENSHOT_DIR = REPO_ROOT / "tests" / "browser" / "screenshots"
 CHROMIUM_PATH = "/usr/bin/chromium"
 CHROMIUM_ARGS = (
     "--no-sandbox",
@@ -61,13 +64,6 @@ EXCEPTION = '[data-testid="stException"]'
 
 class ServerStartError(RuntimeError):
     """`streamlit run` exited or did not answer its health check in time."""
-
-
-def free_port() -> int:
-    """A TCP port that was free a moment ago (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _tail(path: Path, n_chars: int = 4000) -> str:

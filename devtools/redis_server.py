@@ -1,12 +1,12 @@
 """A throw-away ``redis-server`` on a free loopback port (for the room-store tests and benchmark).
 
+Shared by the tests (tests/rooms, tests/pages/room_helpers.py) and benchmarks/bench_room_store.py.
 No persistence (``--save '' --appendonly no``), its working directory in a temporary folder,
 stopped (and waited for) on exit. ``bash scripts/test.sh`` installs Debian's ``redis-server``.
 """
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import tempfile
 import time
@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import redis
+
+from devtools.ports import free_port
 
 REDIS_SERVER = Path("/usr/bin/redis-server")
 MISSING_MESSAGE = (f"{REDIS_SERVER} is missing: the Redis room-store tests start their own "
@@ -52,12 +54,6 @@ class RedisServer:
                 self.process.wait(timeout=10)
 
 
-def free_loopback_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _answers(port: int) -> bool:
     try:
         return redis.Redis(host="127.0.0.1", port=port, socket_timeout=1,
@@ -70,7 +66,7 @@ def _start(directory: str) -> RedisServer:
     if not REDIS_SERVER.exists():
         raise RedisServerMissing(MISSING_MESSAGE)
     for _ in range(_START_ATTEMPTS):  # another program may take the free port first
-        port = free_loopback_port()
+        port = free_port()
         process = subprocess.Popen(
             [str(REDIS_SERVER), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no", "--daemonize", "no", "--dir", directory,
