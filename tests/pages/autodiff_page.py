@@ -6,6 +6,7 @@ import json
 import re
 
 import numpy as np
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP_TEST_TIMEOUT_S, REPO_ROOT
@@ -54,17 +55,44 @@ def numbers(field) -> np.ndarray:
 
 
 def latex(app: AppTest) -> str:
-    return "\n".join(element.value for element in app.latex)
+    """Every displayed formula: st.latex, and display-style math in Markdown."""
+    formulas = [element.value for element in app.latex]
+    formulas += [element.value for element in app.markdown
+                 if element.value.startswith("$\\displaystyle")]
+    return "\n".join(formulas)
 
 
 def markdown(app: AppTest) -> str:
     return "\n".join(element.value for element in app.markdown)
 
 
+def _cells(line: str) -> list[str]:
+    """The cells of one Markdown table row, as a reader sees them (``\\|`` is a literal bar)."""
+    return [visible(cell.strip()) for cell in re.split(r"(?<!\\)\|", line)[1:-1]]
+
+
+def _tables(app: AppTest) -> list[pd.DataFrame]:
+    """Every table on the page as a DataFrame of the text a reader sees: st.dataframe,
+    st.table, and Markdown tables (the page's small tables)."""
+    frames = [frame.value for frame in app.dataframe]
+    frames += [element.value for element in app.table]
+    for element in app.markdown:
+        lines = element.value.split("\n")
+        if len(lines) >= 2 and lines[0].startswith("| ") and lines[1].startswith("| ---"):
+            frames.append(pd.DataFrame([_cells(line) for line in lines[2:]],
+                                       columns=_cells(lines[0])))
+    return frames
+
+
 def table(app: AppTest, column: str):
-    """The one dataframe on the page that has ``column``."""
-    (found,) = [frame.value for frame in app.dataframe if column in frame.value.columns]
+    """The one table (st.dataframe or st.table) on the page that has ``column``."""
+    (found,) = [frame for frame in _tables(app) if column in frame.columns]
     return found
+
+
+def tables_with(app: AppTest, column: str) -> list:
+    """Every table that has ``column``."""
+    return [frame for frame in _tables(app) if column in frame.columns]
 
 
 def visible(markdown_text: str) -> str:

@@ -13,6 +13,7 @@ from tests.pages.autodiff_page import (
     open_page,
     rerun,
     table,
+    tables_with,
     warnings,
     widget,
 )
@@ -184,8 +185,7 @@ def test_the_mixture_tab_defines_its_symbols_in_the_apps_notation(page):
 
 
 def test_the_glossary_maps_the_reference_notations_to_the_page(page):
-    frames = [frame.value for frame in page.dataframe if "lecture notes" in frame.value.columns]
-    ad_notation, mixture = frames
+    ad_notation, mixture = tables_with(page, "lecture notes")
     assert "d, with d² = 0" in set(ad_notation["lecture notes"])
     assert "ε, with ε² = 0" in set(ad_notation["this page"])
     rows = mixture.set_index("this page")

@@ -22,7 +22,7 @@ from gmm_core.autodiff.lessons import (
     trace_memory,
 )
 from gmm_core.autodiff.smoothness import agreement_text, smoothness, verdict_text
-from ui.autodiff import figures, traces
+from ui.autodiff import describe, figures, traces
 from ui.autodiff.dual_numbers import calculator_problem
 from ui.autodiff.latex import forward_trace_latex, reverse_trace_latex, to_latex
 from ui.autodiff.lecture import exact_gradient
@@ -112,12 +112,14 @@ def test_the_trace_tabs_never_raise_and_never_emit_markup(text, point, seeds):
         assert not FORBIDDEN_LATEX.search(forward_trace_latex(expression, forward))
         assert len(traces.forward_table(expression, forward)) == 2 + len(expression.instructions)
         assert traces.forward_graph(expression, forward).startswith("digraph")
+        assert describe.forward_graph(expression, forward).startswith("Computational graph")
     try:
         reverse = expression.reverse_sweep(point)
     except ExpressionError:
         return
     assert not FORBIDDEN_LATEX.search(reverse_trace_latex(expression, reverse))
     assert traces.reverse_graph(expression, reverse).startswith("digraph")
+    assert describe.reverse_graph(expression, reverse).endswith(".")
     traces.reverse_table(expression, reverse)
 
 
@@ -131,6 +133,7 @@ def test_the_one_variable_tabs_never_raise(text, x):
         assert str(trouble)
     else:
         assert isinstance(figures.finite_difference_figure(study, expression.text), go.Figure)
+        assert describe.finite_differences(study, expression.text).startswith("Log-log plot")
         for kind in ("forward", "central"):
             study.quotient_at_best(kind)
         study.relative(study.best_forward_error)
@@ -145,6 +148,7 @@ def test_the_one_variable_tabs_never_raise(text, x):
             curve = np.broadcast_to(np.asarray(expression.evaluate({"x": grid}, strict=False),
                                                float), grid.shape)
         assert isinstance(figures.newton_figure(grid, curve, steps, expression.text), go.Figure)
+        assert "Iterates: x₀" in describe.newton(expression.text, steps, low, high)
     report = smoothness(expression, {"x": x})
     sides = report.slopes["x"] if report.kinks else None
     slopes = (sides.behind.value, sides.ahead.value) if sides else (1.0, 1.0)
@@ -154,6 +158,7 @@ def test_the_one_variable_tabs_never_raise(text, x):
                                            float), grid.shape)
     assert isinstance(figures.tangent_figure(grid, curve, x, 0.0, slopes, expression.text),
                       go.Figure)
+    assert describe.tangent(expression.text, grid, curve, x, 0.0, slopes).endswith(".")
 
 
 @FUZZ
@@ -168,6 +173,8 @@ def test_jacobians_never_raise(texts, point):
     known = np.ones(study.by_rows.shape, bool)
     assert isinstance(figures.jacobian_figure(study.by_rows, known, ~known, ["F1"] * len(texts),
                                               VARIABLES, "title"), go.Figure)
+    assert describe.jacobian("reverse", 1, 1, study.by_rows, known, ["F1"] * len(texts),
+                             VARIABLES).endswith("Every entry is known.")
 
 
 @FUZZ

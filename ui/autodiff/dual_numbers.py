@@ -9,9 +9,16 @@ import streamlit as st
 from gmm_core.autodiff import ALLOWED_FUNCTIONS, Dual, ExpressionError, parse_expression
 from gmm_core.autodiff.lessons import value_and_derivative
 from gmm_core.autodiff.smoothness import smoothness
-from ui.autodiff import figures
+from ui.autodiff import describe, figures
 from ui.autodiff.state import bound
-from ui.autodiff.widgets import chart, kink_notes, one_variable_formula, refused
+from ui.autodiff.widgets import (
+    chart,
+    kink_notes,
+    math,
+    one_variable_formula,
+    refused,
+    text_table,
+)
 from ui.kit.text import number
 
 _OPERATIONS = {
@@ -39,14 +46,14 @@ def dual_numbers() -> None:
         "Arithmetic is the usual one, with every $\\varepsilon^2$ dropped. The $\\varepsilon$ "
         "part then follows the rules of differentiation by itself:"
     )
-    st.latex(r"f(a + b\,\varepsilon) = f(a) + f'(a)\,b\,\varepsilon"
+    math(r"f(a + b\,\varepsilon) = f(a) + f'(a)\,b\,\varepsilon"
              r"\qquad\text{(Taylor: all terms with } \varepsilon^2, \varepsilon^3, \dots"
              r"\text{ vanish)}")
     _calculator()
     a_point = _function_on_a_dual()
     st.markdown("**The elementary functions on $a + \\varepsilon$**: each one knows its own "
                 "derivative (this table is computed, not typed).")
-    st.dataframe(_elementary_table(a_point), hide_index=True, width="stretch")
+    text_table(_elementary_table(a_point))
 
 
 def _calculator() -> None:
@@ -63,9 +70,9 @@ def _calculator() -> None:
     symbol = _SYMBOLS[operation]
     with np.errstate(all="ignore"):
         result = apply(Dual(a, b), Dual(c, d))
-    st.latex(rf"(a + b\varepsilon) {symbol} (c + d\varepsilon) = {rule}")
+    math(rf"(a + b\varepsilon) {symbol} (c + d\varepsilon) = {rule}")
     if np.isfinite(result.value) and np.isfinite(result.deriv):
-        st.latex(rf"({_dual_latex(a, b)}) {symbol} ({_dual_latex(c, d)}) = "
+        math(rf"({_dual_latex(a, b)}) {symbol} ({_dual_latex(c, d)}) = "
                  rf"{_dual_latex(result.value, result.deriv)}")
     else:
         st.warning(f"This result is not a real number: {calculator_problem(a, b, operation, c, d)}"
@@ -112,11 +119,11 @@ def _function_on_a_dual() -> float:
         return a
     dual = rf"f({number(a)} + \varepsilon) = {_dual_latex(value, slope)}"
     if exists:
-        st.latex(rf"{dual}\quad\Rightarrow\quad f({number(a)}) = {number(value)},\;\; "
+        math(rf"{dual}\quad\Rightarrow\quad f({number(a)}) = {number(value)},\;\; "
                  rf"f'({number(a)}) = {number(slope)}")
         slopes = (slope, slope)
     else:
-        st.latex(rf"{dual}\quad\Rightarrow\quad f({number(a)}) = {number(value)},"
+        math(rf"{dual}\quad\Rightarrow\quad f({number(a)}) = {number(value)},"
                  rf"\;\; \text{{but the }}\varepsilon\text{{ part is not }} f'({number(a)})")
         sides = report.slopes["x"]
         slopes = (sides.behind.value, sides.ahead.value)
@@ -125,7 +132,7 @@ def _function_on_a_dual() -> float:
     curve = np.asarray(expression.evaluate({"x": grid}, strict=False), float)
     curve = np.broadcast_to(curve, grid.shape)
     chart(figures.tangent_figure(grid, curve, a, value, slopes, expression.text),
-          "tangent_chart")
+          "tangent_chart", describe.tangent(expression.text, grid, curve, a, value, slopes))
     return a
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from gmm_core.autodiff.lessons import MACHINE_EPSILON, FiniteDifferenceStudy, NewtonStep
-from ui.figures import component_hex
+from ui.figures import component_hex, make_figure
 from ui.kit.escape import untrusted_plotly
 from ui.kit.text import number, subscript
 
@@ -31,7 +31,6 @@ def _layout(title: str, height: int = 480, **extra) -> dict:
     layout = {
         "title": {"text": title, "font": {"size": FONT_SIZE + 3}},
         "height": height,
-        "template": "plotly_white",
         "font": {"size": FONT_SIZE},
         "margin": {"l": 20, "r": 20, "t": 70, "b": 20},
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0,
@@ -77,7 +76,7 @@ def tangent_figure(grid: np.ndarray, values: np.ndarray, a: float, value: float,
     title = f"f(x) = {untrusted_plotly(formula)} and {what} at a = {number(a)}"
     layout = _layout(title, height=430, xaxis={"title": {"text": "x"}, "zeroline": True},
                      yaxis={"title": {"text": "f(x)"}, "range": [span[0] - pad, span[1] + pad]})
-    return go.Figure({"data": traces, "layout": layout})
+    return make_figure({"data": traces, "layout": layout})
 
 
 # -- section 4: finite differences -----------------------------------------------------------------
@@ -125,7 +124,7 @@ def finite_difference_figure(study: FiniteDifferenceStudy, formula: str) -> go.F
                         "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.85)",
                         "font": {"size": FONT_SIZE - 1}}
     layout["margin"]["t"] = 90
-    return go.Figure({"data": traces, "layout": layout})
+    return make_figure({"data": traces, "layout": layout})
 
 
 # -- section 5: Newton's method --------------------------------------------------------------------
@@ -174,7 +173,7 @@ def newton_figure(grid: np.ndarray, values: np.ndarray, steps: Sequence[NewtonSt
                      xaxis={"title": {"text": "x"}},
                      yaxis={"title": {"text": "f(x)"}, "range": [low - pad, high + pad],
                             "zeroline": True, "zerolinewidth": 2, "zerolinecolor": "#6b7280"})
-    return go.Figure({"data": traces, "layout": layout})
+    return make_figure({"data": traces, "layout": layout})
 
 
 # -- section 6: Jacobians --------------------------------------------------------------------------
@@ -204,7 +203,7 @@ def jacobian_figure(jacobian: np.ndarray, known: np.ndarray, latest: np.ndarray,
                             {"size": FONT_SIZE}},
                      yaxis={"title": {"text": "output"}, "tickfont": {"size": FONT_SIZE}})
     layout["margin"]["t"] = 110
-    return go.Figure({"data": [heatmap], "layout": layout})
+    return make_figure({"data": [heatmap], "layout": layout})
 
 
 # -- section 7: gradient ascent against EM ---------------------------------------------------------
@@ -225,7 +224,7 @@ def likelihood_race_figure(em_log_likelihoods: np.ndarray, gradient_log_likeliho
     layout = _layout("Log-likelihood per point, iteration by iteration", height=470,
                      xaxis={"title": {"text": "iteration"}},
                      yaxis={"title": {"text": "ℓ / N"}})
-    return go.Figure({"data": traces, "layout": layout})
+    return make_figure({"data": traces, "layout": layout})
 
 
 def mean_paths_figure(X: np.ndarray, em_means: np.ndarray, gradient_means: np.ndarray,
@@ -261,4 +260,4 @@ def mean_paths_figure(X: np.ndarray, em_means: np.ndarray, gradient_means: np.nd
     layout = _layout("Paths of the means", height=470,
                      xaxis={"title": {"text": feature_names[0]}},
                      yaxis={"title": {"text": feature_names[1]}, "scaleanchor": "x"})
-    return go.Figure({"data": traces, "layout": layout})
+    return make_figure({"data": traces, "layout": layout})

@@ -16,8 +16,15 @@ from gmm_core.autodiff.lessons import (
     difference_quotients,
     finite_difference_study,
 )
-from ui.autodiff import figures
-from ui.autodiff.widgets import chart, kink_notes, one_variable_formula, refused, shown
+from ui.autodiff import describe, figures
+from ui.autodiff.widgets import (
+    chart,
+    kink_notes,
+    one_variable_formula,
+    refused,
+    shown,
+    text_table,
+)
 from ui.kit.text import number
 
 
@@ -42,7 +49,8 @@ def finite_differences() -> None:
     except ExpressionError as trouble:
         refused(trouble)
         return
-    chart(figures.finite_difference_figure(study, expression.text), "fd_chart")
+    chart(figures.finite_difference_figure(study, expression.text), "fd_chart",
+          describe.finite_differences(study, expression.text))
     if study.reference == "AD":
         st.info("This formula is too deep for the symbolic differentiator: the errors are "
                 "measured against the AD derivative instead.")
@@ -53,7 +61,7 @@ def finite_differences() -> None:
                       help="The value from one evaluation on x + ε; its error is in the table.")
     st.markdown("**How far each method is from the exact f′(x)** (the errors, not the "
                 "derivatives; the quotients' errors at their best step h):")
-    st.dataframe(_error_table(study), hide_index=True, width="stretch")
+    text_table(_error_table(study))
     if study.reference == "one-sided":
         kink_notes(study.smoothness, {"x": study.ad_derivative})
     st.caption(f"Smallest errors: forward at h ≈ {study.best_forward_step:.0e} (theory "
@@ -95,9 +103,9 @@ def _no_derivative(expression: Expression, x: float, kink: NotDifferentiableErro
     st.markdown("So there is no exact f′(x) to measure errors against. The difference quotients "
                 "still give numbers: each one is a slope over one side, or the average of both "
                 "(the central quotient), not a derivative.")
-    st.dataframe(pd.DataFrame({
+    text_table(pd.DataFrame({
         "step h": [f"{h:.0e}" for h in quotients.steps],
         "forward (f(x+h) − f(x))/h: slope to the right": [number(v) for v in quotients.forward],
         "backward (f(x) − f(x−h))/h: slope to the left": [number(v) for v in quotients.backward],
         "central (f(x+h) − f(x−h))/2h: their average": [number(v) for v in quotients.central],
-    }), hide_index=True, width="stretch")
+    }))

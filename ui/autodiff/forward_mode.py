@@ -13,7 +13,7 @@ from gmm_core.autodiff import Dual, ExpressionError
 from gmm_core.autodiff.codegen import overloading_source
 from gmm_core.autodiff.expression import Expression
 from gmm_core.autodiff.sweeps import ForwardSweep
-from ui.autodiff import traces
+from ui.autodiff import describe, traces
 from ui.autodiff.latex import forward_trace_latex
 from ui.autodiff.lecture import (
     LectureFunction,
@@ -23,7 +23,15 @@ from ui.autodiff.lecture import (
     undefined_partials,
 )
 from ui.autodiff.state import LECTURE_VARIABLES, bound
-from ui.autodiff.widgets import formula_box, kink_notes, refused, shown
+from ui.autodiff.widgets import (
+    describe_figure,
+    formula_box,
+    kink_notes,
+    math,
+    refused,
+    shown,
+    text_table,
+)
 from ui.kit.text import number
 
 # The lines of this app's forward mode, the Dual class (counted, not typed).
@@ -58,16 +66,16 @@ def forward_mode() -> LectureFunction | None:
     st.markdown("**Evaluation trace**, numbered as in the lecture: the inputs are "
                 "$w_1 = x_1$ and $w_2 = x_2$, every operation is a new step $w_3, w_4, \\dots$; "
                 "beside each step, the chain rule for its tangent $\\dot w_i$")
-    st.latex(forward_trace_latex(expression, sweep))
+    math(forward_trace_latex(expression, sweep))
     graph_column, result_column = st.columns([3, 2])
     with graph_column:
         st.markdown("**Computational graph** with values and tangents")
         st.graphviz_chart(traces.forward_graph(expression, sweep), width="content")
+        describe_figure(describe.forward_graph(expression, sweep))
     with result_column:
         _forward_result(function, sweep, seeds)
         with st.expander("The trace as a table"):
-            st.dataframe(traces.forward_table(expression, sweep), hide_index=True,
-                         width="stretch")
+            text_table(traces.forward_table(expression, sweep))
     _two_ways(expression, function.point, seeds, sweep)
     return function
 
@@ -107,13 +115,14 @@ def _two_ways(expression: Expression, point, seeds, sweep: ForwardSweep) -> None
                     "program stays as it is, and every `+ − * /` and function is defined "
                     "again for dual numbers: this page's `Dual` class (like the lecture's "
                     "`function.cpp` with its `Number` type).")
-        st.code(overloading_source(expression, point, seeds), language="python")
+        st.code(overloading_source(expression, point, seeds), language="python",
+                wrap_lines=True)
     with transformation:
         st.markdown("**Source transformation**: a tool reads the program and *writes* a new "
                     "one, each line followed by the line of its tangent (like the lecture's "
                     "`diff_function.c`). This one was written from your formula:")
-        st.code(expression.forward_source(), language="python")
-    st.dataframe(_comparison(expression), hide_index=True, width="stretch")
+        st.code(expression.forward_source(), language="python", wrap_lines=True)
+    text_table(_comparison(expression))
 
 
 def _comparison(expression: Expression) -> pd.DataFrame:

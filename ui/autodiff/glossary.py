@@ -7,6 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ui.autodiff.widgets import text_table
+
 PAGE, LECTURE, TEXTBOOK, TUTORIAL, MEANING = (
     "this page", "lecture notes", "textbook", "tutorial", "meaning")
 
@@ -60,10 +62,8 @@ def glossary() -> None:
     """The two tables, in an expander (the page's notation and the references')."""
     with st.expander("Notation: this page's symbols and the reference texts'"):
         st.markdown("**Automatic differentiation** (the lecture notes, Week 7)")
-        st.dataframe(pd.DataFrame(AUTODIFF_NOTATION, columns=[PAGE, LECTURE, MEANING]),
-                     hide_index=True, width="stretch")
+        text_table(pd.DataFrame(AUTODIFF_NOTATION, columns=[PAGE, LECTURE, MEANING]))
         st.markdown("**Gaussian mixtures** (tab 7; the lecture notes, the textbook excerpt "
                     "and the from-scratch tutorial)")
-        st.dataframe(pd.DataFrame(MIXTURE_NOTATION,
-                                  columns=[PAGE, LECTURE, TEXTBOOK, TUTORIAL, MEANING]),
-                     hide_index=True, width="stretch")
+        text_table(pd.DataFrame(MIXTURE_NOTATION,
+                                columns=[PAGE, LECTURE, TEXTBOOK, TUTORIAL, MEANING]).fillna(""))

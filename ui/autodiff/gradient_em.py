@@ -17,9 +17,9 @@ from gmm_core.datasets import PRESETS, load_preset
 from gmm_core.em_run import EMRun
 from gmm_core.initialisation import initial_params, means_only_params
 from gmm_core.mixture import full_covariances
-from ui.autodiff import figures
+from ui.autodiff import describe, figures
 from ui.autodiff.state import SHARED_VARIANCE, bound
-from ui.autodiff.widgets import chart, refused
+from ui.autodiff.widgets import chart, math, refused, text_table
 from ui.figures import ellipse_outline
 from ui.kit.text import number
 
@@ -72,7 +72,7 @@ def gradient_against_em() -> None:
         "covariances $\\Sigma_k$; $\\mathcal N(x \\mid \\mu, \\Sigma)$ is the Gaussian density "
         "with mean $\\mu$ and covariance $\\Sigma$. With the weights and covariances held "
         "fixed, the log-likelihood of the means")
-    st.latex(r"\ell(\mu) = \sum_{i=1}^{N} \log \sum_{k=1}^{K} \pi_k\, "
+    math(r"\ell(\mu) = \sum_{i=1}^{N} \log \sum_{k=1}^{K} \pi_k\, "
              r"\mathcal N(x_i \mid \mu_k, \Sigma_k)")
     st.markdown(
         "is a program like any other: AD gives its gradient $\\partial \\ell/\\partial \\mu_k$, "
@@ -114,14 +114,16 @@ def gradient_against_em() -> None:
     with chart_column:
         chart(figures.likelihood_race_figure(race["em_log_likelihoods"],
                                              ascent.log_likelihoods, n_points, learning_rate),
-              "em_race_chart")
+              "em_race_chart", describe.race(race["em_log_likelihoods"], ascent.log_likelihoods,
+                                             n_points, learning_rate))
     with paths_column:
         start = race["start"]
         ellipses = [ellipse_outline(mean, covariance, 2.0)
                     for mean, covariance in zip(start.means, full_covariances(start),
                                                 strict=True)]
         chart(figures.mean_paths_figure(race["X"], race["em_means"], ascent.means, ellipses,
-                                        race["feature_names"]), "em_paths_chart")
+                                        race["feature_names"]), "em_paths_chart",
+              describe.paths(race["X"], race["em_means"], ascent.means, race["feature_names"]))
     st.markdown(
         "Gradient ascent moves every mean by $\\eta \\cdot \\frac{1}{N} \\cdot "
         "\\partial \\ell/\\partial \\mu_k$, with $\\eta$ the learning rate: too small an $\\eta$ "
@@ -135,9 +137,9 @@ def gradient_against_em() -> None:
     st.markdown("**Is the AD gradient right?** At the start, forward mode (one vectorised pass "
                 "with one ε part per mean coordinate) and reverse mode (one sweep) against the "
                 "textbook formula")
-    st.latex(r"\frac{\partial \ell}{\partial \mu_k} = \sum_i r_{ik}\, "
+    math(r"\frac{\partial \ell}{\partial \mu_k} = \sum_i r_{ik}\, "
              r"\Sigma_k^{-1}(x_i - \mu_k)")
-    st.dataframe(_gradient_table(race), hide_index=True, width="stretch")
+    text_table(_gradient_table(race))
     worst = max(np.abs(race["forward"] - race["closed"]).max(),
                 np.abs(race["reverse"] - race["closed"]).max())
     scale = np.abs(race["closed"]).max()

@@ -9,9 +9,9 @@ import streamlit as st
 from gmm_core.autodiff import ExpressionError, parse_expression
 from gmm_core.autodiff.expression import MAX_LENGTH, Expression
 from gmm_core.autodiff.lessons import jacobian_study
-from ui.autodiff import figures
+from ui.autodiff import describe, figures
 from ui.autodiff.state import STATE, bound
-from ui.autodiff.widgets import GRAMMAR_HELP, chart, kink_notes, refused, shown
+from ui.autodiff.widgets import GRAMMAR_HELP, chart, kink_notes, refused, shown, text_table
 from ui.kit.text import number
 
 MAX_COMPONENTS = 6
@@ -61,7 +61,8 @@ def jacobians() -> None:
             latest[:, done - 1] = True
         chart(figures.jacobian_figure(study.by_columns, known, latest, outputs, variables,
                                       f"Forward mode: {done} of {n_inputs} sweeps"),
-              "jac_forward_chart")
+              "jac_forward_chart", describe.jacobian("forward", done, n_inputs,
+                                                     study.by_columns, known, outputs, variables))
     with reverse_column:
         done = st.slider("reverse sweeps done", 0, n_outputs, n_outputs,
                          key=STATE.key("jac_reverse"))
@@ -72,13 +73,14 @@ def jacobians() -> None:
             latest[done - 1, :] = True
         chart(figures.jacobian_figure(study.by_rows, known, latest, outputs, variables,
                                       f"Reverse mode: {done} of {n_outputs} sweeps"),
-              "jac_reverse_chart")
-    st.dataframe(pd.DataFrame([
+              "jac_reverse_chart", describe.jacobian("reverse", done, n_outputs, study.by_rows,
+                                                     known, outputs, variables))
+    text_table(pd.DataFrame([
         {"mode": "forward", "one sweep gives": "one column (∂F/∂xⱼ)",
          "sweeps for the whole Jacobian": n_inputs},
         {"mode": "reverse", "one sweep gives": "one row (∇Fᵢ)",
          "sweeps for the whole Jacobian": n_outputs},
-    ]), hide_index=True, width="stretch")
+    ]))
     difference = float(max(np.abs(study.by_columns - study.by_rows).max(),
                            np.abs(study.by_vector_duals - study.by_rows).max()))
     winner = ("reverse" if n_outputs < n_inputs else "forward" if n_inputs < n_outputs

@@ -7,9 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from gmm_core.autodiff.lessons import newton_iterations
-from ui.autodiff import figures
+from ui.autodiff import describe, figures
 from ui.autodiff.state import STATE
-from ui.autodiff.widgets import chart, one_variable_formula, shown
+from ui.autodiff.widgets import chart, one_variable_formula, shown, text_table
 from ui.kit.text import number
 
 MAX_STEPS = 100
@@ -45,9 +45,10 @@ def newton() -> None:
                             grid.shape)
     chart_column, table_column = st.columns([1, 1])
     with chart_column:
-        chart(figures.newton_figure(grid, curve, steps, expression.text), "newton_chart")
+        chart(figures.newton_figure(grid, curve, steps, expression.text), "newton_chart",
+              describe.newton(expression.text, steps, low, high))
     with table_column:
-        st.dataframe(_newton_table(steps), hide_index=True, width="stretch")
+        text_table(_newton_table(steps))
         if status.startswith("converged"):
             st.success(shown(status), icon=":material/check_circle:")
         elif status.startswith("stopped"):

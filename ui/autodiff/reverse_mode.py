@@ -10,10 +10,10 @@ import streamlit as st
 from gmm_core.autodiff import ExpressionError
 from gmm_core.autodiff.lessons import trace_memory
 from gmm_core.autodiff.rules import partial_texts, trace_names
-from ui.autodiff import traces
+from ui.autodiff import describe, traces
 from ui.autodiff.latex import reverse_trace_latex, to_latex
 from ui.autodiff.lecture import LectureFunction, ad_gradient, exact_gradient, undefined_partials
-from ui.autodiff.widgets import kink_notes, refused, shown
+from ui.autodiff.widgets import describe_figure, kink_notes, math, refused, shown, text_table
 from ui.kit.text import number
 
 
@@ -39,16 +39,14 @@ def reverse_mode(function: LectureFunction | None) -> None:
     except ExpressionError as trouble:
         refused(trouble)
         return
-    trace_column, graph_column = st.columns([1, 2])
-    with trace_column:
-        st.markdown("**Adjoint sweep**, last step first: $\\bar w_i = \\sum_j \\bar w_j\\,"
-                    "\\partial w_j/\\partial w_i$ over the steps $j$ that use $w_i$")
-        st.latex(reverse_trace_latex(expression, sweep))
-    with graph_column:
-        st.markdown("**Graph** with adjoints; each edge shows its local partial ∂")
-        st.graphviz_chart(traces.reverse_graph(expression, sweep), width="content")
+    st.markdown("**Adjoint sweep**, last step first: $\\bar w_i = \\sum_j \\bar w_j\\,"
+                "\\partial w_j/\\partial w_i$ over the steps $j$ that use $w_i$")
+    math(reverse_trace_latex(expression, sweep))
+    st.markdown("**Graph** with adjoints; each edge shows its local partial ∂")
+    st.graphviz_chart(traces.reverse_graph(expression, sweep), width="content")
+    describe_figure(describe.reverse_graph(expression, sweep))
     with st.expander("The sweep as a table"):
-        st.dataframe(traces.reverse_table(expression, sweep), hide_index=True, width="stretch")
+        text_table(traces.reverse_table(expression, sweep))
     gradient = sweep.gradient
     st.markdown(f"**Reverse mode, one sweep:** $\\nabla f = "
                 f"({number(gradient['x1'])},\\ {number(gradient['x2'])})$. "
@@ -74,7 +72,7 @@ def reverse_mode(function: LectureFunction | None) -> None:
                     "records each operation as the program runs); a tool can instead *write* "
                     "the adjoint program, the original lines followed by the adjoint lines in "
                     "reverse order:")
-        st.code(expression.reverse_source(), language="python")
+        st.code(expression.reverse_source(), language="python", wrap_lines=True)
 
 
 def _memory(function: LectureFunction) -> None:

@@ -7,6 +7,7 @@ through ``untrusted_markdown``, never as Markdown.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from gmm_core.autodiff import ALLOWED_FUNCTIONS, ExpressionError, parse_expression
@@ -53,20 +54,38 @@ def one_variable_formula(point_label: str, formula_field: str,
     return expression, point
 
 
+def math(latex: str) -> None:
+    """A displayed formula, as display-style math inside Markdown. ``st.latex`` puts a formula
+    wider than its column into a scroll box that a keyboard cannot reach; here a wide formula
+    widens the page, which scrolls as usual. ``latex`` is the app's own (or from a parsed
+    formula, see ``ui.autodiff.latex``): it never contains ``$``."""
+    st.markdown(f"$\\displaystyle {latex}$")
+
+
+def text_table(frame: pd.DataFrame) -> None:
+    """A small table of text as a Markdown table: its cells wrap, so it never becomes a scroll
+    box that a keyboard cannot reach (a wide ``st.dataframe`` or ``st.table`` does: their cells
+    do not wrap). Every cell and heading is shown literally (``|`` included)."""
+    header = "| " + " | ".join(shown(name) for name in frame.columns) + " |"
+    rule = "|" + " --- |" * len(frame.columns)
+    rows = ["| " + " | ".join(shown(cell) for cell in row) + " |"
+            for row in frame.itertuples(index=False)]
+    st.markdown("\n".join([header, rule, *rows]))
+
+
 def refused(problem: Exception | str) -> None:
     """A refused formula or a point where it cannot be evaluated: one error box."""
     st.error(shown(problem), icon=":material/error:")
 
 
-def chart(figure, name: str, description: str | None = None) -> None:
+def chart(figure, name: str, description: str) -> None:
     """A Plotly figure across the column, keyed by the declared field ``name``, with its text
     alternative under it (what the figure shows in the current state, for every reader)."""
     show_figure(figure, key=STATE.key(name), width="stretch")
-    if description is not None:
-        describe(description)
+    describe_figure(description)
 
 
-def describe(description: str) -> None:
+def describe_figure(description: str) -> None:
     """The "Describe this figure" line under a figure (plain text, escaped)."""
     st.caption(f"**Describe this figure:** {shown(description)}")
 
