@@ -4,7 +4,8 @@ Text alternatives: a screen reader reads them in place of the picture, and every
 open them under "Describe this figure". Each function is pure and computes every sentence from
 the numbers its figure draws (weights, means, spreads, responsibilities, ℓ), so a sentence is
 only there when it is true of the state shown. Plain text: names that came from outside the app
-(a CSV's column names) are escaped where the text is shown, not here.
+(a CSV's column names) are escaped where the text is shown, not here; they are only cleaned and
+shortened here (a 10,000-character header must not fill a screen reader's sentence).
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from gmm_core.mixture import MixtureParams, full_covariances
-from ui.figures.common import component_colour_name, decrease_indices
+from ui.figures.charts import decrease_indices
+from ui.figures.common import component_colour_name
+from ui.kit.escape import untrusted_plain
 from ui.kit.step_rules import KIND_NAMES, STATUS_NAMES
 from ui.kit.text import log_likelihood, number, subscript
 
@@ -29,6 +32,11 @@ def percent(probability: float) -> str:
     if 0.9995 <= probability < 1.0:
         return "> 99.9 %"
     return f"{100 * probability:.1f} %"
+
+
+def _name(name: str) -> str:
+    """A column name as a description quotes it: cleaned, at most 60 characters."""
+    return untrusted_plain(name, max_chars=60)
 
 
 def _count(count: int, noun: str) -> str:
@@ -99,8 +107,8 @@ def mixture_2d(X: np.ndarray, params: MixtureParams | None,
                hard_labels: bool = False, show_density: bool = False,
                probe: Sequence[float] | None = None) -> str:
     """What ``mixture_figure_2d`` draws. X: (N, 2); responsibilities: (N, K) or None."""
-    text = (f"Scatter plot of {_count(len(X), 'point')}, {feature_names[0]} across and "
-            f"{feature_names[1]} up, coloured {_colours(responsibilities, hard_labels)}.")
+    text = (f"Scatter plot of {_count(len(X), 'point')}, {_name(feature_names[0])} across and "
+            f"{_name(feature_names[1])} up, coloured {_colours(responsibilities, hard_labels)}.")
     if params is not None:
         text += (f" {_count(params.n_components, 'component')}, each drawn as a cross at its "
                  f"mean and ellipses around it: {_components(params, responsibilities)}.")
@@ -116,7 +124,7 @@ def mixture_1d(X: np.ndarray, params: MixtureParams | None,
                hard_labels: bool = False, probe: float | None = None) -> str:
     """What ``mixture_figure_1d`` draws. X: (N, 1) or (N,); responsibilities: (N, K) or None."""
     n_points = np.asarray(X).reshape(-1).size
-    text = (f"Histogram of {_count(n_points, 'point')} of {feature_name} on a density scale, "
+    text = (f"Histogram of {_count(n_points, 'point')} of {_name(feature_name)} on a density scale, "
             f"with the points as a rug of ticks under it, coloured "
             f"{_colours(responsibilities, hard_labels)}.")
     if params is not None:

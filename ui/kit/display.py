@@ -14,7 +14,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from threadpoolctl import threadpool_limits
 
 from ui import pages
-from ui.kit.escape import untrusted_html, untrusted_markdown
+from ui.kit.escape import untrusted_markdown
 from ui.kit.session import SESSION
 
 PRESENTATION_CSS = """<style>
@@ -82,9 +82,11 @@ _VISUALLY_HIDDEN = ("position:absolute;width:1px;height:1px;padding:0;margin:-1p
 
 def screen_reader_html(text: str) -> str:
     """``text`` (plain; escaped here) as an HTML span that screen readers read and no one sees:
-    for Markdown shown with ``unsafe_allow_html=True``."""
+    for Markdown shown with ``unsafe_allow_html=True``. The span's content is still Markdown
+    (a link or image written in it would render), so it is escaped as Markdown, which also
+    keeps ``<`` and ``&`` literal."""
     return (f'<span style="{_VISUALLY_HIDDEN}">'
-            f"{untrusted_html(text, max_chars=DESCRIPTION_CHARS)}</span>")
+            f"{untrusted_markdown(text, max_chars=DESCRIPTION_CHARS)}</span>")
 
 
 def figure_description(description: str, *, caption: str = "",
