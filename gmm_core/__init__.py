@@ -20,6 +20,7 @@ __all__ = [
     "diagnostics",     # what a stopped run has shown (coinciding components, loose tol)
     "em_run",          # EMRun: EM one half-step at a time, with its history
     "gaussian",        # the multivariate normal and its ellipses
+    "half_steps",      # what EMRun and KMeansRun share: data, history, status
     "generative",      # the generative story: mixture specs, sampling, supervised estimates
     "initialisation",  # seeded starts
     "kmeans",          # Lloyd's two half-steps, k-means++, KMeansRun

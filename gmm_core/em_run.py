@@ -26,8 +26,10 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import linalg
 from scipy.special import logsumexp
 
+from gmm_core.half_steps import HalfStepHistory
 from gmm_core.initialisation import far_start_message
 from gmm_core.mixture import (
     ComponentCollapse,
@@ -100,12 +102,24 @@ def _lower_bound(responsibilities: np.ndarray, weighted_log_dens: np.ndarray) ->
     return float(np.where(responsibilities > 0, terms, 0.0).sum())
 
 
+def _singular_components(params: MixtureParams) -> list[int]:
+    """The components whose (D, D) covariance has no Cholesky factor: singular to working
+    precision, as the E-step finds them (a variance floor above 0 does not rule this out)."""
+    singular = []
+    for k, covariance in enumerate(full_covariances(params)):
+        try:
+            linalg.cholesky(covariance, lower=True, check_finite=False)
+        except linalg.LinAlgError:
+            singular.append(k)
+    return singular
+
+
 def _sentence(text: str) -> str:
     """``text`` with its first letter in upper case (str.capitalize lowers all the others)."""
     return text[:1].upper() + text[1:]
 
 
-class EMRun:
+class EMRun(HalfStepHistory[HalfStep]):
     """A step-by-step EM run on data X (N, D) from ``init_params``.
 
     frozen: a subset of {"weights", "covariances"} kept at their initial values by every M-step
@@ -153,27 +167,9 @@ class EMRun:
     # --- reading the history ---------------------------------------------------------------
 
     @property
-    def X(self) -> np.ndarray:
-        return self._X
-
-    @property
-    def history(self) -> tuple[HalfStep, ...]:
-        return tuple(self._history)
-
-    def __len__(self) -> int:
-        return len(self._history)
-
-    def __getitem__(self, index: int) -> HalfStep:
-        return self._history[index]
-
-    @property
     def log_likelihoods(self) -> np.ndarray:
         """Total log-likelihood at every half-step so far: (len(run),)."""
         return np.array([entry.log_likelihood for entry in self._history])
-
-    @property
-    def finished(self) -> bool:
-        return self.status != "running"
 
     @property
     def next_kind(self) -> str | None:
@@ -220,8 +216,10 @@ class EMRun:
         try:
             log_likelihood = self._evaluate(params, 0)
             singular = []
-        except ComponentCollapse:
-            singular = [int(k) for k in np.flatnonzero(floors <= 0)] or [int(np.argmin(floors))]
+        except ComponentCollapse as error:
+            # Every component without a Cholesky factor, not only the first one found.
+            singular = sorted({error.component, *_singular_components(params),
+                               *(int(k) for k in np.flatnonzero(floors <= 0))})
             log_likelihood = None
         except DensityUnderflow as error:
             raise ValueError(far_start_message(self._X, params, error.point)) from None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gmm_core.half_steps import HalfStepHistory
 from gmm_core.mixture import as_data
 
 INIT_METHODS = ("random-points", "k-means++")
@@ -110,7 +111,7 @@ class KMeansHalfStep:
     empty_clusters: tuple[int, ...] = ()
 
 
-class KMeansRun:
+class KMeansRun(HalfStepHistory[KMeansHalfStep]):
     """Lloyd's algorithm one half-step at a time, with a history (start, assign, update, ...).
 
     The history keeps centres, not labels: ``labels_at(i)`` recomputes the labels shown at
@@ -131,23 +132,6 @@ class KMeansRun:
         self._labels_cache: tuple[int, np.ndarray] | None = None
         self.status = "running"
 
-    @property
-    def history(self) -> tuple[KMeansHalfStep, ...]:
-        return tuple(self._history)
-
-    def __len__(self) -> int:
-        return len(self._history)
-
-    def __getitem__(self, index: int) -> KMeansHalfStep:
-        return self._history[index]
-
-    @property
-    def X(self) -> np.ndarray:
-        return self._X
-
-    @property
-    def finished(self) -> bool:
-        return self.status != "running"
 
     @property
     def next_kind(self) -> str | None:
