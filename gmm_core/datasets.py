@@ -79,10 +79,12 @@ class Dataset:
 
     @property
     def n_samples(self) -> int:
+        """N: the rows of X."""
         return self.X.shape[0]
 
     @property
     def n_features(self) -> int:
+        """D: the columns of X (the shown ones, when a data set has more)."""
         return self.X.shape[1]
 
 

@@ -108,10 +108,12 @@ class MixtureParams:
 
     @property
     def n_components(self) -> int:
+        """K: the rows of ``means``."""
         return self.means.shape[0]
 
     @property
     def n_features(self) -> int:
+        """D: the columns of ``means``."""
         return self.means.shape[1]
 
     def replace(self, **changes) -> MixtureParams:

@@ -276,10 +276,12 @@ class JacobianStudy:
 
     @property
     def forward_sweeps(self) -> int:
+        """Forward mode builds the Jacobian a column per sweep: n sweeps for n inputs."""
         return self.by_columns.shape[1]
 
     @property
     def reverse_sweeps(self) -> int:
+        """Reverse mode builds it a row per sweep: m sweeps for m outputs."""
         return self.by_rows.shape[0]
 
 

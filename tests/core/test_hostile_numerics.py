@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gmm_core import mixture
 from gmm_core.datasets import load_preset, make_blobs, validate_csv
 from gmm_core.em_run import (
     EMRun,
@@ -24,17 +25,7 @@ from gmm_core.em_run import (
     reg_covar_warning,
 )
 from gmm_core.initialisation import INIT_METHODS, initial_params
-from gmm_core.mixture import (
-    COVARIANCE_TYPES,
-    ComponentCollapse,
-    DensityUnderflow,
-    MixtureParams,
-    as_data,
-    e_step,
-    m_step,
-    mahalanobis_distances,
-    predict_proba,
-)
+from gmm_core.mixture import COVARIANCE_TYPES, MixtureParams
 
 STATUSES = {"running", "converged", "collapsed", "max_iter"}
 
@@ -104,7 +95,7 @@ def test_a_singular_component_with_no_data_is_explained_and_the_likelihood_stays
     assert collapse.at_start and collapse.component == 2 and collapse.n_effective == 0
     assert "component 3 holds no data point" in collapse.message
     # Density 0 away from its point: the likelihood is that of the two other components.
-    expected = e_step(X, MixtureParams(regular.weights * 0.8, regular.means,
+    expected = mixture.e_step(X, MixtureParams(regular.weights * 0.8, regular.means,
                                        regular.covariances))[1]
     assert run[0].log_likelihood == pytest.approx(expected, rel=1e-12)
 
@@ -136,7 +127,7 @@ def test_varying_denormal_values_are_refused_early_with_the_reason():
     assert result.X is None
     assert "varies by only" in result.problems[0] and "underflow" in result.problems[0]
     X = np.array([[5e-324, 1.0], [0.0, 2.0], [1e-323, 3.0], [1.5e-323, 4.0]])
-    for build in (lambda: as_data(X), lambda: initial_params(X, 2, reg_covar=0.0),
+    for build in (lambda: mixture.as_data(X), lambda: initial_params(X, 2, reg_covar=0.0),
                   lambda: EMRun(X, MixtureParams([1.0], [[0.0, 2.0]], [np.eye(2)]))):
         with pytest.raises(ValueError, match="underflow to 0"):
             build()
@@ -202,18 +193,18 @@ def test_a_far_probe_underflows_it_does_not_collapse(n_features):
     run = EMRun(X, initial_params(X, 3, "full", seed=0), max_iter=20)
     params = run.run_to_convergence().params
     far = np.full((1, n_features), 1e160)
-    with pytest.raises(DensityUnderflow) as underflow:
-        predict_proba(far, params)
+    with pytest.raises(mixture.DensityUnderflow) as underflow:
+        mixture.predict_proba(far, params)
     error = underflow.value
-    assert isinstance(error, ValueError) and not isinstance(error, ComponentCollapse)
+    assert isinstance(error, ValueError) and not isinstance(error, mixture.ComponentCollapse)
     assert error.point == 0 and 1e158 < error.distance < 1e162
     assert error.message.startswith("Every component's density underflows to 0 this far from "
                                     "the data: the point x = ")
     assert "Nothing has collapsed" in error.message and "reg_covar" not in error.message
     # Far, but not that far: finite answers, the nearest component takes the point.
-    probabilities = predict_proba(np.full((1, n_features), 1e100), params)
+    probabilities = mixture.predict_proba(np.full((1, n_features), 1e100), params)
     assert np.isfinite(probabilities).all() and probabilities.sum() == pytest.approx(1.0)
-    distances = mahalanobis_distances(far[0], params)
+    distances = mixture.mahalanobis_distances(far[0], params)
     assert np.isfinite(distances).all() and distances.min() == pytest.approx(error.distance)
 
 
@@ -311,7 +302,7 @@ def test_em_is_the_same_at_the_ends_of_floating_point(scale, covariance_type):
 def test_values_whose_squares_overflow_are_refused_early():
     X = np.array([[1e200, 0.0], [-1e200, 1.0], [0.0, 2.0]])
     with pytest.raises(ValueError, match="squares overflow"):
-        as_data(X)
+        mixture.as_data(X)
     with pytest.raises(ValueError, match="squares overflow"):
         initial_params(X, 1)
     assert "too large to compute with" in validate_csv(
@@ -348,13 +339,13 @@ def test_e_and_m_steps_on_a_component_with_no_points():
     responsibilities = np.zeros((40, 3))
     responsibilities[:, :2] = 0.5
     for covariance_type in COVARIANCE_TYPES:
-        params = m_step(X, responsibilities, covariance_type, 1e-6)
+        params = mixture.m_step(X, responsibilities, covariance_type, 1e-6)
         assert np.isfinite(params.means).all() and np.isfinite(params.covariances).all()
-        resp, log_likelihood = e_step(X, params)
+        resp, log_likelihood = mixture.e_step(X, params)
         assert np.isfinite(resp).all() and math.isfinite(log_likelihood)
         if covariance_type != "tied":  # a shared covariance is estimated from every point
-            with pytest.raises(ComponentCollapse):
-                e_step(X, m_step(X, responsibilities, covariance_type, 0.0))
+            with pytest.raises(mixture.ComponentCollapse):
+                mixture.e_step(X, mixture.m_step(X, responsibilities, covariance_type, 0.0))
 
 
 def test_parameters_must_be_finite():

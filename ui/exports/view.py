@@ -97,14 +97,17 @@ class ExportView:
 
     @property
     def n_samples(self) -> int:
+        """N, the points the run used (all of them, also when a picture draws a sample)."""
         return self.X.shape[0]
 
     @property
     def n_features(self) -> int:
+        """D, 1 or 2: which stepper page the view comes from."""
         return self.X.shape[1]
 
     @property
     def n_components(self) -> int:
+        """K, as the run started (a collapse does not remove a component)."""
         return self.history[0].params.n_components
 
     @property
