@@ -6,21 +6,8 @@ coloured by responsibilities; the log-likelihood chart with a note on what to no
 numbers and the formulas of the current half-step; the link to this view; the collapse lesson.
 """
 
-import streamlit as st
-
 from ui import pages
-from ui.kit.display import start_page
-from ui.stepper.lessons import lesson_buttons
-from ui.stepper.page import stepper_page
-from ui.stepper.sidebar import current_run, sidebar
-from ui.stepper.view import main_view
+from ui.stepper.screen import stepper_screen
 
-start_page(pages.EM_1D, title="EM in 1-D: a mixture of Gaussians on a line")
-
-page = stepper_page(n_features=1)
-setup = sidebar(page, lessons=lesson_buttons)
-run = None if setup is None else current_run(page, setup)
-if run is None:
-    st.stop()
-
-main_view(page, setup, run)
+stepper_screen(pages.EM_1D, n_features=1,
+               title="EM in 1-D: a mixture of Gaussians on a line")

@@ -6,21 +6,8 @@ chart with a note on what to notice; the numbers and the formulas of the current
 the link to this view; the collapse lesson and the textbook example.
 """
 
-import streamlit as st
-
 from ui import pages
-from ui.kit.display import start_page
-from ui.stepper.lessons import lesson_buttons
-from ui.stepper.page import stepper_page
-from ui.stepper.sidebar import current_run, sidebar
-from ui.stepper.view import main_view
+from ui.stepper.screen import stepper_screen
 
-start_page(pages.EM_2D, title="EM in 2-D: Gaussian mixtures, one half-step at a time")
-
-page = stepper_page(n_features=2)
-setup = sidebar(page, lessons=lesson_buttons)
-run = None if setup is None else current_run(page, setup)
-if run is None:
-    st.stop()
-
-main_view(page, setup, run)
+stepper_screen(pages.EM_2D, n_features=2,
+               title="EM in 2-D: Gaussian mixtures, one half-step at a time")
