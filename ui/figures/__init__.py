@@ -1,10 +1,13 @@
 """All figure builders in one import (pure Plotly, no Streamlit).
 
 ``from ui.figures import mixture_figure_2d, mixture_figure_1d, log_likelihood_figure, ...``
-The pieces live in ``figures_common`` (palette, colours, sizes, log-likelihood chart, bars),
-``figures_2d`` (points, ellipses, means, contours) and ``figures_1d`` (histogram, densities, rug).
+The pieces live in ``common`` (palette, colours, sizes, layouts), ``charts`` (the
+log-likelihood chart, membership bars), ``two_d`` (points, ellipses, means, contours), ``one_d``
+(histogram, densities, rug), ``kmeans``, ``svg`` and ``click_grid``; ``describe`` puts figures
+into words.
 """
 
+from ui.figures.charts import decrease_indices, log_likelihood_figure, membership_bar_figure
 from ui.figures.common import (
     PALETTE_HEX,
     PALETTE_RGB,
@@ -15,12 +18,9 @@ from ui.figures.common import (
     blend_colours,
     component_hex,
     component_label,
-    decrease_indices,
     encode_colours,
     figure_style,
-    log_likelihood_figure,
     make_figure,
-    membership_bar_figure,
     point_marker,
     stack_figures,
 )

@@ -3,7 +3,7 @@
 The stepper redraws this chart on every half-step. As a second Plotly chart it cost the
 browser 200-300 ms per step (axes, ticks and text measured by Plotly, the chart remounted by
 Streamlit); as plain SVG markup it costs a few milliseconds. It shows the same things as
-``figures_common.log_likelihood_figure``: the log-likelihood after each half-step (E-steps as
+``ui.figures.charts.log_likelihood_figure``: the log-likelihood after each half-step (E-steps as
 hollow circles), the lower bound, the current half-step, decreases in red, convergence and
 collapse. Hovering a circle shows its numbers (an SVG <title>).
 """
@@ -16,7 +16,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ui.figures.common import DECREASE_HEX, decrease_indices
+from ui.figures.charts import decrease_indices
+from ui.figures.common import DECREASE_HEX
 from ui.kit.step_rules import KIND_NAMES
 
 _LINE = "#333333"
