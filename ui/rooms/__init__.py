@@ -18,9 +18,10 @@ Modules: ``codes`` (codes, tokens), ``model`` (RoomView, RoomState, RoomPolicy),
 ``store`` (the RoomStore interface and shared rules), ``sqlite_store``, ``redis_store``,
 ``factory`` (``EM_ROOM_STORE``), ``qr`` (the join link's QR code, segno).
 
-The Streamlit side is ``ui.rooms.panel`` (imported on its own, so that this package stays free
-of Streamlit): the presenter's panel, the follower's poll and the seam a page calls
-(``RoomSessionState``, ``note_join_link``, ``room_panel``, ``sync_room``).
+The Streamlit side is imported on its own, so that this package stays free of Streamlit:
+``ui.rooms.panel`` is the seam a page calls (``RoomSessionState``, ``note_join_link``,
+``room_panel``, ``sync_room``) and the presenter's panel; ``ui.rooms.follower`` the follower's
+join, poll and bar; ``ui.rooms.live`` what both share (the session's room state, the store).
 """
 
 from ui.rooms.codes import (

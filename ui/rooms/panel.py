@@ -1,4 +1,5 @@
-"""Rooms on a page: the presenter's panel and the follower's poll (the Streamlit side of rooms).
+"""Rooms on a page: the seam with the page and the presenter's panel (the Streamlit side of
+rooms; the follower's side is ``follower``, what both share ``live``).
 
 A page that offers rooms adds :class:`RoomSessionState` to its state class and calls, with its
 registry entry ``page`` (``ui.pages.EM_2D`` ...)::
@@ -26,89 +27,33 @@ is said in a sentence, and the page carries on alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from urllib.parse import urlparse
 
 import streamlit as st
 
 from ui import pages
-from ui.kit.escape import untrusted_markdown
-from ui.kit.links import LinkState, last_value, link_url
-from ui.kit.session import SESSION, Field
-from ui.rooms.codes import ROOM_QUERY_PARAMETER, format_room_code, parse_room_code
-from ui.rooms.errors import (
-    InvalidRoomCode,
-    InvalidRoomState,
-    RoomError,
-    RoomNotFound,
-    RoomStoreUnavailable,
+from ui.kit.links import last_value, link_url
+from ui.kit.session import SESSION
+from ui.rooms.codes import ROOM_QUERY_PARAMETER, format_room_code
+from ui.rooms.errors import InvalidRoomState, RoomError, RoomNotFound, RoomStoreUnavailable
+from ui.rooms.follower import check_follower, follower_bar, join
+from ui.rooms.live import (  # noqa: F401 (RoomSessionState, forget_room_store: the seam's API)
+    RECONNECT_GUARD_S,
+    ROOM_PAGE_IDS,
+    ApplyQuery,
+    RoomSessionState,
+    forget_room_store,
+    notice,
+    room_store,
+    room_store_ttl_hours,
+    said,
+    show_notice,
 )
-from ui.rooms.factory import room_store_from_environment
-from ui.rooms.model import RoomState, RoomView
+from ui.rooms.model import RoomView
 from ui.rooms.qr import qr_html
-from ui.rooms.store import RoomStore
 
-POLL_S = 1.0  # a follower shows the lecturer's click within about this long (+ one page run)
-RECONNECT_GUARD_S = 3600.0  # see reconnect_guard
-ROOM_PAGE_IDS = {pages.EM_1D: "em_1d", pages.EM_2D: "em_2d", pages.COMPARE: "compare"}
-MESSAGE_CHARS = 700
 _LOOPBACK_NAMES = ("localhost", "::1", "0.0.0.0")
-
-ApplyQuery = Callable[[dict[str, str]], Sequence[str]]
-
-
-class RoomSessionState(LinkState):
-    """What a session knows about its room on one page (``LinkState.followed_room`` is the room
-    followed now, kept in the address bar; "" while exploring or outside a room)."""
-
-    # The presenter.
-    presenting = Field(str, "")             # the code of the room this session presents
-    presenter_token = Field(str, "")        # its secret: kept here only, never in a URL
-    published_query = Field(object, None)   # the view last sent to the room
-    show_qr = Field(bool, True)             # the join link's QR code (presentation mode)
-    shown_query = Field(object, None)       # the view on screen (None: no link can carry it)
-    # A follower.
-    member_of = Field(str, "")              # the room joined (kept while exploring)
-    room_query = Field(object, None)        # the room's view as last applied
-    room_version = Field(int, 0)
-    drawn_step = Field(object, None)        # the half-step drawn since (None: not drawn yet)
-    join_request = Field(object, None)      # a join link's room= text, until room_panel reads it
-    room_notice = Field(object, None)       # (kind, sentence) to show on the next page run
-    # Buttons.
-    start_presenting = Field(bool, False)
-    stop_presenting = Field(bool, False)
-    explore_button = Field(bool, False)
-    follow_button = Field(bool, False)
-
-
-# --- the store: one per server process ------------------------------------------------------
-
-
-@st.cache_resource(show_spinner=False)
-def _store_or_problem() -> tuple[RoomStore | None, str]:
-    # Building a store touches nothing; only a bad EM_ROOM_STORE / EM_ROOM_TTL_HOURS fails here.
-    try:
-        return room_store_from_environment(), ""
-    except RoomStoreUnavailable as error:
-        return None, str(error)
-
-
-def room_store() -> RoomStore:
-    """This server process's room store (``EM_ROOM_STORE``); RoomStoreUnavailable when the
-    setting is wrong (rooms are then off, and every room action says so)."""
-    store, problem = _store_or_problem()
-    if store is None:
-        raise RoomStoreUnavailable(problem)
-    return store
-
-
-def forget_room_store() -> None:
-    """Build the store again from the environment on next use (tests change EM_ROOM_STORE)."""
-    store, _problem = _store_or_problem()
-    if store is not None:
-        store.close()
-    _store_or_problem.clear()
-
 
 # --- the seam with the page -----------------------------------------------------------------
 
@@ -134,16 +79,16 @@ def room_panel(state: RoomSessionState, page: pages.Page, apply_query: ApplyQuer
     page_id = ROOM_PAGE_IDS[page]
     request = state.take("join_request", None)
     if request is not None:
-        _join(state, page_id, request, apply_query)
+        join(state, page_id, request, apply_query)
     notice = state.take("room_notice", None)
     if notice is not None:
-        _show_notice(*notice)
+        show_notice(*notice)
     with sidebar_box:
         _sidebar_section(state, page_id)
     if state.presenting:
         _presenter_bar(state, page)
     elif state.member_of:
-        _follower_bar(state, page_id, apply_query)
+        follower_bar(state, page_id, apply_query)
     if not state.followed_room:  # a follower's poll does the same
         reconnect_guard()
 
@@ -179,7 +124,7 @@ def sync_room(state: RoomSessionState, page: pages.Page,
     if state.presenting:
         _publish(state, ROOM_PAGE_IDS[page], query)
     elif state.followed_room:
-        _check_follower(state, query)
+        check_follower(state, query)
 
 
 def join_link(page: pages.Page, code: str) -> str:
@@ -188,43 +133,20 @@ def join_link(page: pages.Page, code: str) -> str:
     return link_url(base, {ROOM_QUERY_PARAMETER: code})
 
 
-# --- messages -----------------------------------------------------------------------------------
-
-
-def _notice(state: RoomSessionState, kind: str, markdown: str) -> None:
-    state.room_notice = (kind, markdown)
-
-
-def _show_notice(kind: str, markdown: str) -> None:
-    """Show a notice: Markdown written here, whose outside parts went through ``_said``."""
-    show = {"error": st.error, "warning": st.warning, "success": st.success}.get(kind, st.info)
-    show(markdown)
-
-
-def _said(error: object) -> str:
-    """A room error's sentence for Markdown. The store writes its messages from its own words
-    and canonical codes, but they are escaped like any text the page did not write."""
-    return untrusted_markdown(str(error), max_chars=MESSAGE_CHARS)
-
-
-def _problem_list(problems: Sequence[str]) -> str:
-    return "\n".join(f"- {untrusted_markdown(problem, max_chars=400)}" for problem in problems)
-
-
 # --- the presenter --------------------------------------------------------------------------------
 
 
 def _start(state: RoomSessionState, page_id: str) -> None:
     query = state.shown_query
     if query is None:
-        _notice(state, "warning", "This view cannot be presented: a room carries the settings "
+        notice(state, "warning", "This view cannot be presented: a room carries the settings "
                 "of a link, and an uploaded CSV stays in your browser session. Choose a data "
                 "set from the list to present.")
         return
     try:
         code, token = room_store().create_room(RoomView(page=page_id, query=dict(query)))
     except RoomError as error:
-        _notice(state, "error", f"No room could be opened. {_said(error)}")
+        notice(state, "error", f"No room could be opened. {said(error)}")
         return
     state.presenting, state.presenter_token = code, token
     state.published_query = dict(query)
@@ -243,19 +165,14 @@ def _stop(state: RoomSessionState) -> None:
     try:
         room_store().close_room(code, token)
     except RoomNotFound:
-        _notice(state, "info", f"Room {shown} had already ended.")
+        notice(state, "info", f"Room {shown} had already ended.")
     except RoomError as error:
-        _notice(state, "warning", f"Room {shown} could not be closed: {_said(error)} It ends by "
+        notice(state, "warning", f"Room {shown} could not be closed: {said(error)} It ends by "
                 f"itself "
                 f"{room_store_ttl_hours():g} h after your last step.")
     else:
-        _notice(state, "success", f"Room {shown} is closed. Its students are told so and keep "
+        notice(state, "success", f"Room {shown} is closed. Its students are told so and keep "
                 "working on their own.")
-
-
-def room_store_ttl_hours() -> float:
-    store, _problem = _store_or_problem()
-    return 4.0 if store is None else store.ttl_seconds / 3600
 
 
 def _publish(state: RoomSessionState, page_id: str, query: Mapping[str, str] | None) -> None:
@@ -271,15 +188,15 @@ def _publish(state: RoomSessionState, page_id: str, query: Mapping[str, str] | N
         room_store().update_room(state.presenting, state.presenter_token,
                                  RoomView(page=page_id, query=query))
     except RoomStoreUnavailable as error:
-        st.warning(f"{_said(error)} Your students keep seeing your last view until the store "
+        st.warning(f"{said(error)} Your students keep seeing your last view until the store "
                    "answers; your next step tries again.")
         return
     except InvalidRoomState as error:
-        st.warning(f"This view cannot be sent to room {shown}: {_said(error)}")
+        st.warning(f"This view cannot be sent to room {shown}: {said(error)}")
         return
     except RoomError as error:  # the room ended: expired, closed, or no longer ours
         _end_presenting(state)
-        _notice(state, "warning", f"{_said(error)} You are no longer presenting; press "
+        notice(state, "warning", f"{said(error)} You are no longer presenting; press "
                 "“Start presenting” to open a new room.")
         st.rerun(scope="app")
     state.published_query = query
@@ -325,140 +242,3 @@ def _presenter_bar(state: RoomSessionState, page: pages.Page) -> None:
         if large_qr:
             with qr_column:
                 st.html(qr_html(link))
-
-
-# --- a follower -----------------------------------------------------------------------------------
-
-
-def _join(state: RoomSessionState, page_id: str, text: str, apply_query: ApplyQuery) -> None:
-    try:
-        code = parse_room_code(text)  # before any store sees it
-    except InvalidRoomCode as error:
-        _leave(state)
-        _show_notice("error", f"This link's room cannot be joined. {_said(error)} The page "
-                     "works on its own.")
-        return
-    if code == state.presenting:
-        return  # the presenter opened their own join link
-    _follow(state, page_id, code, apply_query, show=_show_notice)
-
-
-def _follow(state: RoomSessionState, page_id: str, code: str, apply_query: ApplyQuery,
-            show: Callable[[str, str], None]) -> None:
-    try:
-        room = room_store().read_room(code)
-    except RoomNotFound as error:  # closed, expired, never was, or unreadable
-        _leave(state)
-        show("warning", f"{_said(error)} The page works on its own.")
-        return
-    except RoomError as error:  # the store: the room may still be there
-        state.followed_room = ""
-        show("error", f"{_said(error)}")
-        return
-    if room.page != page_id:
-        _leave(state)
-        target = next(entry for entry, room_id in ROOM_PAGE_IDS.items() if room_id == room.page)
-        show("warning", f"Room {format_room_code(code)} is presented on the page "
-             f"“{target.title}”: [open it there]({target.link({ROOM_QUERY_PARAMETER: code})}).")
-        return
-    state.member_of = state.followed_room = code
-    problems = _show_room(state, room, apply_query)
-    if problems:
-        show("warning", "Some of the room's settings could not be used here:\n"
-             + _problem_list(problems))
-
-
-def _show_room(state: RoomSessionState, room: RoomState, apply_query: ApplyQuery):
-    """Apply the room's view; returns the problems the page's link reader found in it."""
-    problems = tuple(apply_query(dict(room.query)))
-    state.room_query = dict(room.query)
-    state.room_version = room.version
-    state.drawn_step = None
-    return problems
-
-
-def _leave(state: RoomSessionState) -> None:
-    state.member_of = state.followed_room = ""
-    state.room_query = None
-    state.room_version = 0
-
-
-def _explore(state: RoomSessionState) -> None:
-    state.followed_room = ""
-
-
-def _follow_again(state: RoomSessionState, page_id: str, apply_query: ApplyQuery) -> None:
-    _follow(state, page_id, state.member_of, apply_query,
-            show=lambda kind, text: _notice(state, kind, text))
-
-
-def _follower_bar(state: RoomSessionState, page_id: str, apply_query: ApplyQuery) -> None:
-    shown = format_room_code(state.member_of)
-    with st.container(border=True, horizontal=True, vertical_alignment="center"):
-        if state.followed_room:
-            st.markdown(f"**Following the lecturer** in room {shown}: this page shows the "
-                        "lecturer's view and follows each of their steps.")
-            st.button("Explore on my own", key=state.key("explore_button"), on_click=_explore,
-                      args=(state,), help="Use your own controls, starting from here; the "
-                                          "room goes on without you.")
-        else:
-            st.markdown(f"**Exploring on your own.** Room {shown} goes on without you.")
-            st.button("Follow the lecturer", key=state.key("follow_button"),
-                      on_click=_follow_again, args=(state, page_id, apply_query),
-                      help="Back to the lecturer's current view.")
-    if state.followed_room:
-        _poll(state, apply_query)
-
-
-def _poll(state: RoomSessionState, apply_query: ApplyQuery) -> None:
-    @st.fragment(run_every=POLL_S)
-    def poll():
-        code = state.followed_room
-        if not code:
-            return
-        try:
-            newer = room_store().read_room_if_newer(code, state.room_version)
-        except RoomStoreUnavailable as error:
-            # Keep following: the store may answer at the next poll.
-            st.warning(f"{_said(error)} This page keeps the lecturer's last view and asks "
-                       "again every second.")
-            return
-        except RoomError as error:  # the room ended (closed, expired, or unreadable)
-            _leave(state)
-            _notice(state, "warning", f"{_said(error)} You are on your own from here, with "
-                    "the lecturer's last view.")
-            st.rerun(scope="app")
-        if newer is None:
-            return
-        problems = _show_room(state, newer, apply_query)
-        if problems:
-            _notice(state, "warning", "Some of the room's settings could not be used here:\n"
-                    + _problem_list(problems))
-        st.rerun(scope="app")
-
-    poll()
-
-
-def _check_follower(state: RoomSessionState, query: Mapping[str, str] | None) -> None:
-    """A follower's view is the room's, or on its way there (a run computed in slices reaches
-    the room's half-step over a few page runs); anything else is the follower's own doing."""
-    room = state.room_query
-    if room is None:
-        return
-    step = int(query.get("step", "0")) if query is not None else None
-    room_step = int(room.get("step", "0"))
-    drawn = state.drawn_step
-    if (query is not None and _settings(query) == _settings(room) and step <= room_step
-            and (drawn is None or step >= drawn)):
-        state.drawn_step = step
-        return
-    _explore(state)
-    _notice(state, "info", "Your own step changed only your screen: only the presenter can "
-            f"change room {format_room_code(state.member_of)}. You are exploring on your own "
-            "now; press “Follow the lecturer” to see the lecturer's view again.")
-    st.rerun(scope="app")
-
-
-def _settings(query: Mapping[str, str]) -> dict[str, str]:
-    return {name: value for name, value in query.items()
-            if name not in ("step", ROOM_QUERY_PARAMETER)}
