@@ -28,6 +28,8 @@ if [ "$print_config" = 1 ]; then exec 3>&1 1>&2; else exec 3>&1; fi
 
 section "Debian packages"
 [ "$mode" = backends ] || want_python_venv
+# The SVG and PNG downloads are drawn by Kaleido in Debian's Chromium (ui/exports/images.py).
+[ "$mode" = backends ] || want_chromium
 [ "$mode" = single ] || [ "$print_config" = 1 ] ||
     want_command haproxy haproxy "the load balancer in front of the replicas"
 install_system_packages

@@ -174,7 +174,8 @@ want_python_venv() {
 }
 
 want_chromium() {
-    [ -x "$CHROMIUM_PATH" ] || want chromium "$CHROMIUM_PATH, driven by the browser tests"
+    [ -x "$CHROMIUM_PATH" ] ||
+        want chromium "$CHROMIUM_PATH: the browser tests drive it, and Kaleido draws the SVG/PNG downloads with it"
 }
 
 # Playwright's Node driver (.venv/.../playwright/driver/node) links libatomic.so.1, which a
@@ -223,11 +224,11 @@ install_system_packages() {
 }
 
 # Prints why Chromium or Playwright's driver cannot start (the browser tests' own diagnosis,
-# tests/browser/harness.py), or that both can. Never fails: the browser tests report it again.
+# devtools/browser.py), or that both can. Never fails: the browser tests report it again.
 check_browser() {
     (cd "$REPO_ROOT" && "$VENV_DIR/bin/python" -c '
 import sys
-from tests.browser.harness import chromium_problem
+from devtools.browser import chromium_problem
 problem = chromium_problem()
 print(f"WARNING: the browser tests will fail: {problem}" if problem
       else "Chromium and Playwright'"'"'s driver start")
