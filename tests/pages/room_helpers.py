@@ -4,28 +4,24 @@ A room needs two sessions: the lecturer's AppTest presses ``Start presenting``, 
 AppTest opens the join link (``?room=<code>``). ``run_every`` fragments do not tick in AppTest,
 so a follower's poll happens when the test runs it again (``follower.run()``).
 
-The store comes from ``EM_ROOM_STORE`` like on a server: the ``room_backend`` fixture sets it
-to a SQLite file in ``tmp_path`` or to a redis-server started for the test session, and makes
-the app build its store again (``ui.rooms.panel.forget_room_store``).
+The store comes from ``EM_ROOM_STORE`` like on a server: the ``room_backend`` fixture
+(tests/pages/conftest.py) sets it to a SQLite file in ``tmp_path`` or to a redis-server started
+for the test module, and makes the app build its store again
+(``ui.rooms.panel.forget_room_store``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from devtools.redis_server import RedisServerMissing, running_redis_server
-from tests.pages.stepper_helpers import PAGE_1D, PAGE_2D, assert_clean, open_page, visible
+from tests.pages.stepper_helpers import PAGE_1D, PAGE_2D, assert_clean, click, open_page, visible
 from tests.rooms.conftest import Backend
-from ui.rooms import panel
-from ui.rooms.redis_store import DEFAULT_KEY_PREFIX
 
-__all__ = ["PAGE_1D", "PAGE_2D", "DEMO", "RoomBackend", "room_backend_fixture",
-           "redis_server_fixture", "half_step", "status_line", "start_presenting",
+__all__ = ["PAGE_1D", "PAGE_2D", "DEMO", "RoomBackend",
+           "presenting_lecturer", "lecturer_steps", "half_step", "status_line", "start_presenting",
            "open_page", "join", "messages", "all_text", "assert_clean", "press", "query"]
 
 DEMO = {"dataset": "blobs", "n": "300", "k": "3", "seed": "4"}
@@ -38,29 +34,6 @@ class RoomBackend:
 
     url: str
     raw: Backend
-
-
-def redis_server_fixture() -> Iterator:
-    try:
-        with running_redis_server() as server:
-            yield server
-    except RedisServerMissing as missing:
-        pytest.fail(str(missing))
-
-
-def room_backend_fixture(request, tmp_path, monkeypatch) -> Iterator[RoomBackend]:
-    if request.param == "sqlite":
-        path = tmp_path / "rooms.db"
-        chosen = RoomBackend(f"sqlite://{path}", Backend("sqlite", sqlite_path=path))
-    else:
-        server = request.getfixturevalue("redis_server")
-        chosen = RoomBackend(server.url, Backend("redis", redis_server=server,
-                                                 key_prefix=DEFAULT_KEY_PREFIX))
-    monkeypatch.setenv("EM_ROOM_STORE", chosen.url)
-    monkeypatch.delenv("EM_ROOM_TTL_HOURS", raising=False)
-    panel.forget_room_store()
-    yield chosen
-    panel.forget_room_store()
 
 
 def status_line(app: AppTest) -> str:
@@ -108,6 +81,18 @@ def start_presenting(app: AppTest, prefix: str = "em2d") -> str:
     code = app.session_state[f"{prefix}.presenting"]
     assert re.fullmatch(r"[A-Z2-9]{10}", code), messages(app)
     return code
+
+
+def presenting_lecturer() -> tuple[AppTest, str]:
+    """The lecturer's 2-D page on DEMO after Start presenting, and the room's code."""
+    lecturer = open_page(PAGE_2D, DEMO)
+    return lecturer, start_presenting(lecturer)
+
+
+def lecturer_steps(lecturer: AppTest, follower: AppTest, button: str) -> None:
+    """The lecturer clicks ``button`` (e.g. "E-step") on the 2-D page; the follower then polls."""
+    click(lecturer, PAGE_2D, button)
+    follower.run()
 
 
 def join(code_text: str, script: str = PAGE_2D, **query: str) -> AppTest:

@@ -15,12 +15,12 @@ from tests.pages.room_helpers import (
     all_text,
     half_step,
     join,
+    lecturer_steps,
     messages,
     open_page,
+    presenting_lecturer,
     press,
     query,
-    redis_server_fixture,
-    room_backend_fixture,
     start_presenting,
     status_line,
 )
@@ -28,9 +28,6 @@ from tests.pages.stepper_helpers import click
 from ui.kit import view_settings as vs
 from ui.rooms import RoomView, format_room_code, room_store_from_url
 from ui.stepper.page import stepper_page
-
-redis_server = pytest.fixture(scope="module")(redis_server_fixture)
-room_backend = pytest.fixture(params=["sqlite", "redis"])(room_backend_fixture)
 
 
 def _read(backend, code):
@@ -42,8 +39,7 @@ def _read(backend, code):
 
 
 def test_a_follower_follows_each_of_the_lecturers_steps(room_backend):
-    lecturer = open_page(PAGE_2D, DEMO)
-    code = start_presenting(lecturer)
+    lecturer, code = presenting_lecturer()
 
     # The join link is this page's address with room=<code> and nothing else; the code is
     # shown in two groups for the screen.
@@ -76,8 +72,7 @@ def test_a_follower_follows_each_of_the_lecturers_steps(room_backend):
 
     # A change of the model: the follower's sidebar shows it, at the lecturer's half-step.
     lecturer.slider(key="em2d.k").set_value(4).run()
-    click(lecturer, PAGE_2D, "EM iteration")
-    follower.run()
+    lecturer_steps(lecturer, follower, "EM iteration")
     assert follower.slider(key="em2d.k").value == 4
     assert status_line(follower) == status_line(lecturer)
     # What the room holds is the lecturer's link, nothing else.
@@ -86,11 +81,9 @@ def test_a_follower_follows_each_of_the_lecturers_steps(room_backend):
 
 
 def test_explore_on_my_own_then_follow_the_lecturer(room_backend):
-    lecturer = open_page(PAGE_2D, DEMO)
-    code = start_presenting(lecturer)
+    lecturer, code = presenting_lecturer()
     follower = join(code)
-    click(lecturer, PAGE_2D, "E-step")
-    follower.run()
+    lecturer_steps(lecturer, follower, "E-step")
     assert half_step(follower) == 1
 
     press(follower, "em2d.explore_button")
@@ -98,8 +91,7 @@ def test_explore_on_my_own_then_follow_the_lecturer(room_backend):
     assert "room" not in follower.query_params  # its own view: a reload keeps it
     # Polling stopped: the lecturer moves on, the follower stays where it was ...
     click(lecturer, PAGE_2D, "M-step")
-    click(lecturer, PAGE_2D, "E-step")
-    follower.run()
+    lecturer_steps(lecturer, follower, "E-step")
     assert half_step(follower) == 1
     # ... and has its own controls, starting from where the room was.
     click(follower, PAGE_2D, "Back")
@@ -114,14 +106,12 @@ def test_explore_on_my_own_then_follow_the_lecturer(room_backend):
     assert status_line(follower) == status_line(lecturer)
     assert half_step(follower) == 3
     assert query(follower)["room"] == code
-    click(lecturer, PAGE_2D, "M-step")
-    follower.run()
+    lecturer_steps(lecturer, follower, "M-step")
     assert half_step(follower) == 4
 
 
 def test_a_follower_cannot_drive_the_room(room_backend):
-    lecturer = open_page(PAGE_2D, DEMO)
-    code = start_presenting(lecturer)
+    lecturer, code = presenting_lecturer()
     click(lecturer, PAGE_2D, "E-step")
     before = _read(room_backend, code)
     follower = join(code)
@@ -158,8 +148,7 @@ def test_a_follower_cannot_drive_the_room(room_backend):
 
 
 def test_stop_presenting_closes_the_room_and_followers_carry_on(room_backend):
-    lecturer = open_page(PAGE_2D, DEMO)
-    code = start_presenting(lecturer)
+    lecturer, code = presenting_lecturer()
     click(lecturer, PAGE_2D, "EM iteration")
     follower = join(code)
     assert half_step(follower) == 2

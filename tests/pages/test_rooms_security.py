@@ -6,29 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from devtools.browser import free_port
+from devtools.ports import free_port
 from devtools.redis_server import running_redis_server
-from tests.pages.room_helpers import (
-    DEMO,
-    PAGE_1D,
-    PAGE_2D,
-    all_text,
-    half_step,
-    join,
-    messages,
-    open_page,
-    press,
-    query,
-    redis_server_fixture,
-    room_backend_fixture,
-    start_presenting,
-)
+from tests.pages import room_helpers as rooms
 from tests.pages.stepper_helpers import click
 from ui.rooms import format_room_code, new_room_code, panel
 from ui.rooms.qr import qr_svg_data_uri
-
-redis_server = pytest.fixture(scope="module")(redis_server_fixture)
-room_backend = pytest.fixture(params=["sqlite", "redis"])(room_backend_fixture)
 
 
 @pytest.fixture
@@ -43,18 +26,18 @@ def sqlite_rooms(tmp_path, monkeypatch):
 
 def _works_on_its_own(app) -> None:
     """The page steps by itself, outside any room."""
-    assert "Following the lecturer" not in all_text(app)
-    before = half_step(app)
-    click(app, PAGE_2D, "E-step" if before % 2 == 0 else "M-step")
-    assert half_step(app) == before + 1
-    assert "room" not in query(app)
+    assert "Following the lecturer" not in rooms.all_text(app)
+    before = rooms.half_step(app)
+    click(app, rooms.PAGE_2D, "E-step" if before % 2 == 0 else "M-step")
+    assert rooms.half_step(app) == before + 1
+    assert "room" not in rooms.query(app)
 
 
 def test_a_forged_code_is_not_found(room_backend):
     code = new_room_code()
-    follower = join(format_room_code(code), **DEMO)
-    assert f"Room {format_room_code(code)} was not found or has expired" in messages(follower)
-    assert "The page works on its own" in messages(follower)
+    follower = rooms.join(format_room_code(code), **rooms.DEMO)
+    assert f"Room {format_room_code(code)} was not found or has expired" in rooms.messages(follower)
+    assert "The page works on its own" in rooms.messages(follower)
     # The link's own view is kept.
     assert follower.slider(key="em2d.k").value == 3
     _works_on_its_own(follower)
@@ -64,56 +47,53 @@ def test_a_forged_code_is_not_found(room_backend):
                                   "**bold** [x](javascript:alert(1))", "ABCDE-FGHJ", "",
                                   "ÄBCDEFGHJK"])
 def test_a_malformed_code_never_reaches_the_store(sqlite_rooms, text):
-    follower = join(text)
-    said = messages(follower)
+    follower = rooms.join(text)
+    said = rooms.messages(follower)
     assert "This link's room cannot be joined" in said
     if len(text) == 10_000:
         assert "10,000 characters long" in said
     # Refused before any store was opened: the SQLite file was never created.
     assert not sqlite_rooms.exists()
     # Never echoed: nothing of the text reaches the page as markup or as text.
-    shown = all_text(follower)
+    shown = rooms.all_text(follower)
     for fragment in ("<img", "onerror", "javascript", "**bold**", "A" * 40):
         assert fragment not in shown
     _works_on_its_own(follower)
 
 
 def test_an_expired_room_is_said_to_have_expired(room_backend):
-    lecturer = open_page(PAGE_2D, DEMO)
-    code = start_presenting(lecturer)
-    follower = join(code)
-    click(lecturer, PAGE_2D, "E-step")
+    lecturer, code = rooms.presenting_lecturer()
+    follower = rooms.join(code)
+    click(lecturer, rooms.PAGE_2D, "E-step")
     # Four hours pass: the store's clock is real, so the room's expiry is moved instead.
     room_backend.raw.inject(code, expires_at=1.0)
     follower.run()
-    assert "was not found or has expired" in messages(follower)
-    assert "on your own from here" in messages(follower)
+    assert "was not found or has expired" in rooms.messages(follower)
+    assert "on your own from here" in rooms.messages(follower)
     _works_on_its_own(follower)
-    latecomer = join(code)
-    assert "was not found or has expired" in messages(latecomer)
+    latecomer = rooms.join(code)
+    assert "was not found or has expired" in rooms.messages(latecomer)
     _works_on_its_own(latecomer)
     # The lecturer learns it at the next step, and can open a new room.
-    click(lecturer, PAGE_2D, "M-step")
-    assert "You are no longer presenting" in messages(lecturer)
+    click(lecturer, rooms.PAGE_2D, "M-step")
+    assert "You are no longer presenting" in rooms.messages(lecturer)
     assert any(button.label == "Start presenting" for button in lecturer.button)
 
 
 def test_a_closed_room_says_so_to_a_latecomer(room_backend):
-    lecturer = open_page(PAGE_2D, DEMO)
-    code = start_presenting(lecturer)
-    press(lecturer, "em2d.stop_presenting")
-    latecomer = join(code)
-    assert f"The presenter closed room {format_room_code(code)}" in messages(latecomer)
+    lecturer, code = rooms.presenting_lecturer()
+    rooms.press(lecturer, "em2d.stop_presenting")
+    latecomer = rooms.join(code)
+    assert f"The presenter closed room {format_room_code(code)}" in rooms.messages(latecomer)
     _works_on_its_own(latecomer)
 
 
 def test_a_room_holding_a_bad_value_is_refused(room_backend):
-    lecturer = open_page(PAGE_2D, DEMO)
-    code = start_presenting(lecturer)
+    lecturer, code = rooms.presenting_lecturer()
     room_backend.raw.inject(code, payload='{"page":"em_2d","query":{"k":"<script>"}}')
-    follower = join(code)
-    assert "fails validation" in messages(follower)
-    assert "<script>" not in all_text(follower)
+    follower = rooms.join(code)
+    assert "fails validation" in rooms.messages(follower)
+    assert "<script>" not in rooms.all_text(follower)
     _works_on_its_own(follower)
 
 
@@ -121,13 +101,13 @@ def test_a_store_that_is_down(monkeypatch):
     monkeypatch.setenv("EM_ROOM_STORE", f"redis://127.0.0.1:{free_port()}/0")  # nobody there
     panel.forget_room_store()
     try:
-        lecturer = open_page(PAGE_2D, DEMO)
-        press(lecturer, "em2d.start_presenting")
-        assert "No room could be opened. The room store is unavailable" in messages(lecturer)
+        lecturer = rooms.open_page(rooms.PAGE_2D, rooms.DEMO)
+        rooms.press(lecturer, "em2d.start_presenting")
+        assert "No room could be opened. The room store is unavailable" in rooms.messages(lecturer)
         assert "em2d.presenting" not in lecturer.session_state
         _works_on_its_own(lecturer)
-        follower = join(new_room_code())
-        assert "The room store is unavailable" in messages(follower)
+        follower = rooms.join(new_room_code())
+        assert "The room store is unavailable" in rooms.messages(follower)
         _works_on_its_own(follower)
     finally:
         panel.forget_room_store()
@@ -138,23 +118,21 @@ def test_a_store_that_goes_down_during_the_lecture(monkeypatch):
         monkeypatch.setenv("EM_ROOM_STORE", server.url)
         panel.forget_room_store()
         try:
-            lecturer = open_page(PAGE_2D, DEMO)
-            code = start_presenting(lecturer)
-            follower = join(code)
-            click(lecturer, PAGE_2D, "E-step")
-            follower.run()
-            assert half_step(follower) == 1
+            lecturer, code = rooms.presenting_lecturer()
+            follower = rooms.join(code)
+            rooms.lecturer_steps(lecturer, follower, "E-step")
+            assert rooms.half_step(follower) == 1
             server.stop()
-            click(lecturer, PAGE_2D, "M-step")
-            assert "students keep seeing your last view" in messages(lecturer)
+            click(lecturer, rooms.PAGE_2D, "M-step")
+            assert "students keep seeing your last view" in rooms.messages(lecturer)
             assert lecturer.session_state["em2d.presenting"] == code  # still presenting
             follower.run()
-            assert "keeps the lecturer's last view and asks again" in messages(follower)
-            assert half_step(follower) == 1
-            assert "Following the lecturer" in all_text(follower)
+            assert "keeps the lecturer's last view and asks again" in rooms.messages(follower)
+            assert rooms.half_step(follower) == 1
+            assert "Following the lecturer" in rooms.all_text(follower)
             # Its own controls still work (it is then exploring on its own).
-            click(follower, PAGE_2D, "M-step")
-            assert half_step(follower) == 2
+            click(follower, rooms.PAGE_2D, "M-step")
+            assert rooms.half_step(follower) == 2
         finally:
             panel.forget_room_store()
 
@@ -163,9 +141,9 @@ def test_a_misconfigured_store_turns_rooms_off(monkeypatch):
     monkeypatch.setenv("EM_ROOM_STORE", "ftp://rooms.example.org/")
     panel.forget_room_store()
     try:
-        lecturer = open_page(PAGE_2D, DEMO)
-        press(lecturer, "em2d.start_presenting")
-        said = messages(lecturer)
+        lecturer = rooms.open_page(rooms.PAGE_2D, rooms.DEMO)
+        rooms.press(lecturer, "em2d.start_presenting")
+        said = rooms.messages(lecturer)
         assert "EM_ROOM_STORE must be" in said and "ftp" not in said
         _works_on_its_own(lecturer)
     finally:
@@ -173,33 +151,31 @@ def test_a_misconfigured_store_turns_rooms_off(monkeypatch):
 
 
 def test_a_room_of_the_other_stepper_points_there(room_backend):
-    lecturer = open_page(PAGE_1D, {"dataset": "blobs", "n": "200", "k": "2", "seed": "3"})
-    code = start_presenting(lecturer, prefix="em1d")
-    follower = join(code)
-    said = messages(follower)
+    lecturer = rooms.open_page(rooms.PAGE_1D,
+                               {"dataset": "blobs", "n": "200", "k": "2", "seed": "3"})
+    code = rooms.start_presenting(lecturer, prefix="em1d")
+    follower = rooms.join(code)
+    said = rooms.messages(follower)
     assert f"Room {format_room_code(code)} is presented on the page “EM in 1-D”" in said
     assert any(f"](EM_in_1-D?room={code})" in str(element.value) for element in follower.warning)
     _works_on_its_own(follower)
 
 
 def test_a_plain_link_opened_while_following_is_ones_own_view(room_backend):
-    lecturer = open_page(PAGE_2D, DEMO)
-    code = start_presenting(lecturer)
-    follower = join(code)
+    lecturer, code = rooms.presenting_lecturer()
+    follower = rooms.join(code)
     follower.query_params.clear()
-    for name, value in {**DEMO, "k": "2"}.items():
+    for name, value in {**rooms.DEMO, "k": "2"}.items():
         follower.query_params[name] = value
     follower.run()
     assert follower.slider(key="em2d.k").value == 2
-    assert "Exploring on your own" in all_text(follower)
-    click(lecturer, PAGE_2D, "E-step")
-    follower.run()
-    assert half_step(follower) == 0
+    assert "Exploring on your own" in rooms.all_text(follower)
+    rooms.lecturer_steps(lecturer, follower, "E-step")
+    assert rooms.half_step(follower) == 0
 
 
 def test_presentation_mode_shows_a_large_qr_code_of_the_join_link(room_backend):
-    lecturer = open_page(PAGE_2D, DEMO)
-    code = start_presenting(lecturer)
+    lecturer, code = rooms.presenting_lecturer()
     assert not [body for body in _html(lecturer) if "<img" in body]  # not outside presentation
     lecturer.toggle(key="presentation").set_value(True).run()
     link = next(element.value for element in lecturer.code if "room=" in element.value)
@@ -209,7 +185,7 @@ def test_presentation_mode_shows_a_large_qr_code_of_the_join_link(room_backend):
     assert f'alt="QR code of the join link {link}"' in pictures[0]
     assert "min(100%, 70vh)" in pictures[0]
     # AppTest's page address is localhost: the lecturer is told students cannot open it.
-    assert "names this computer itself" in messages(lecturer)
+    assert "names this computer itself" in rooms.messages(lecturer)
     lecturer.toggle(key="em2d.show_qr").set_value(False).run()
     assert not [body for body in _html(lecturer) if body.startswith("<img")]
     assert link.endswith(f"/EM_in_2-D?room={code}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,24 +112,28 @@ class Backend:
         return len(self.redis_server.client().keys(self.key_prefix + "*"))
 
 
-@pytest.fixture(scope="session")
-def redis_server() -> Iterator[RedisServer]:
-    """One redis-server for the session (each test uses its own key prefix)."""
+@contextmanager
+def redis_server_or_fail() -> Iterator[RedisServer]:
+    """A fresh redis-server for the ``with`` block; the test fails (never skips) without one."""
     try:
         with running_redis_server() as server:
             yield server
     except RedisServerMissing as missing:
         pytest.fail(str(missing))
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """One redis-server for the session (each test uses its own key prefix)."""
+    with redis_server_or_fail() as server:
+        yield server
 
 
 @pytest.fixture
 def own_redis_server() -> Iterator[RedisServer]:
     """A redis-server of this test alone (it may stop it)."""
-    try:
-        with running_redis_server() as server:
-            yield server
-    except RedisServerMissing as missing:
-        pytest.fail(str(missing))
+    with redis_server_or_fail() as server:
+        yield server
 
 
 @pytest.fixture(params=["sqlite", "redis"])
