@@ -91,12 +91,25 @@ def test_empty_file(raw):
     assert "header row" in message and "one row of numbers per data point" in message
 
 
-def test_header_only():
-    message = only_problem(read(b"length,width\n"))
-    assert message == (
+@pytest.mark.parametrize(("raw", "options", "expected"), [
+    pytest.param(
+        b"length,width\n", {},
         "The file has a header row ('length' and 'width') but no data rows. Add one row of "
-        "numbers per data point under the header."
-    )
+        "numbers per data point under the header.",
+        id="header_only"),
+    pytest.param(
+        b"name,city\nAda,London\nAlan,Wilmslow\n", {},
+        "No column holds numbers ('name' holds 'Ada', 'city' holds 'London'). Upload a file "
+        "whose columns are numbers such as 1.5 or -2e3, one row per data point.",
+        id="no_numeric_column"),
+    pytest.param(
+        b"name,x\na,1\nb,2\n", {"min_columns": 2},
+        "The file has 1 numeric column ('x') but this page needs 2. Add numeric columns or use "
+        "a page for fewer dimensions.",
+        id="too_few_numeric_columns_for_the_page"),
+])
+def test_a_file_without_enough_data_gets_this_one_message(raw, options, expected):
+    assert only_problem(read(raw, **options)) == expected
 
 
 def test_fewer_rows_than_components():
@@ -181,22 +194,6 @@ def test_text_column_is_ignored_when_enough_numeric_columns_remain():
     assert result.feature_names == ("length", "width")
     assert result.notices == (
         "Column 'species' is not numeric (e.g. 'Adelie' on data row 1) and was ignored.",
-    )
-
-
-def test_no_numeric_column():
-    message = only_problem(read(b"name,city\nAda,London\nAlan,Wilmslow\n"))
-    assert message == (
-        "No column holds numbers ('name' holds 'Ada', 'city' holds 'London'). Upload a file "
-        "whose columns are numbers such as 1.5 or -2e3, one row per data point."
-    )
-
-
-def test_too_few_numeric_columns_for_the_page():
-    result = read(b"name,x\na,1\nb,2\n", min_columns=2)
-    assert only_problem(result) == (
-        "The file has 1 numeric column ('x') but this page needs 2. Add numeric columns or use "
-        "a page for fewer dimensions."
     )
 
 
