@@ -31,7 +31,9 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -77,6 +79,27 @@ def cpu_seconds_of(pid: int | None) -> float:
         return 0.0
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Usage:
+    """Wall-clock seconds and CPU seconds (this process; the store's server, 0 if none)."""
+
+    elapsed: float = 0.0
+    cpu: float = 0.0
+    server_cpu: float = 0.0
+
+
+@contextmanager
+def measured_usage(server_pid: int | None) -> Iterator[Usage]:
+    """The time and CPU spent inside the ``with`` block, filled in when it ends."""
+    usage = Usage()
+    cpu_before, server_before = time.process_time(), cpu_seconds_of(server_pid)
+    started = time.perf_counter()
+    yield usage
+    usage.elapsed = time.perf_counter() - started
+    usage.cpu = time.process_time() - cpu_before
+    usage.server_cpu = cpu_seconds_of(server_pid) - server_before
 
 
 def one_thread(store: RoomStore, reference: Callable[[], object], reference_name: str,
@@ -129,14 +152,11 @@ def flat_out(store: RoomStore, threads: int, polls: int, server_pid: int | None)
     workers = [threading.Thread(target=hammer) for _ in range(threads)]
     for worker in workers:
         worker.start()
-    cpu_before, server_before = time.process_time(), cpu_seconds_of(server_pid)
-    started = time.perf_counter()
-    start_line.wait()
-    for worker in workers:
-        worker.join()
-    elapsed = time.perf_counter() - started
-    cpu = time.process_time() - cpu_before
-    server_cpu = cpu_seconds_of(server_pid) - server_before
+    with measured_usage(server_pid) as usage:
+        start_line.wait()
+        for worker in workers:
+            worker.join()
+    elapsed, cpu, server_cpu = usage.elapsed, usage.cpu, usage.server_cpu
     if failures:
         print(f"  flat out: FAILED: {len(failures)} threads failed, e.g. {failures[0]!r}")
         return
@@ -187,16 +207,14 @@ def hall(store: RoomStore, pollers: int, interval: float, click_every: float, se
 
     threads = [threading.Thread(target=follow, args=(n,)) for n in range(pollers)]
     threads.append(threading.Thread(target=present))
-    cpu_before, server_before = time.process_time(), cpu_seconds_of(server_pid)
-    for thread in threads:
-        thread.start()
-    time.sleep(seconds)
-    stop.set()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    cpu = time.process_time() - cpu_before
-    server_cpu = cpu_seconds_of(server_pid) - server_before
+    with measured_usage(server_pid) as usage:
+        for thread in threads:
+            thread.start()
+        time.sleep(seconds)
+        stop.set()
+        for thread in threads:
+            thread.join()
+    elapsed, cpu, server_cpu = usage.elapsed, usage.cpu, usage.server_cpu
     print(f"  a hall: {pollers} followers polling every {interval:g} s for {seconds:g} s, the "
           f"presenter changing the view every {click_every:g} s")
     if failures:

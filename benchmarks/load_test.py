@@ -43,7 +43,6 @@ import argparse
 import asyncio
 import base64
 import contextlib
-import json
 import math
 import os
 import random
@@ -61,14 +60,8 @@ from urllib.parse import parse_qs, urlencode, urlparse
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from devtools.browser import (  # noqa: E402
-    APP_FINISHED,
-    CHROMIUM_ARGS,
-    CHROMIUM_PATH,
-    EXCEPTION,
-    chromium_problem,
-    streamlit_server,
-)
+from benchmarks import common  # noqa: E402
+from devtools import browser as harness  # noqa: E402
 from gmm_core import datasets  # noqa: E402
 from gmm_core.em_run import EMRun  # noqa: E402
 from gmm_core.initialisation import initial_params  # noqa: E402
@@ -78,7 +71,6 @@ from ui.stepper.page import stepper_page  # noqa: E402
 MAX_SESSIONS = 60
 MAX_SECONDS = 300
 PAGE_PATH = "/EM_in_2-D"
-RESULTS_DIR = REPO_ROOT / "benchmarks" / "results"
 # Smaller than the browser tests' 1600x1000: 60 renderers share the test machine's 2 cores.
 VIEWPORT = {"width": 1280, "height": 800}
 CLICK_TIMEOUT_S = 90.0
@@ -228,16 +220,11 @@ class MemorySampler(PeriodicThread):
 
 
 @dataclass
-class SessionResult:
-    session: int
-    k: int
-    seed: int
-    clicks: int = 0
+class SessionResult(common.SessionRecord):
+    """A browser session: besides the counts, its latencies (see the module's docstring)."""
+
     redraw_latencies_s: list[float] = field(default_factory=list)
     step_latencies_s: list[float] = field(default_factory=list)
-    open_s: float | None = None
-    errors: list[str] = field(default_factory=list)
-    leaks: list[str] = field(default_factory=list)
 
 
 class RunCounter:
@@ -304,7 +291,7 @@ class RunCounter:
                 raise TimeoutError(f"no script run finished within {timeout_s:.0f} s")
             await asyncio.sleep(0.01)
         remaining = max(1.0, deadline - time.monotonic())
-        await page.wait_for_selector(APP_FINISHED, timeout=remaining * 1000)
+        await page.wait_for_selector(harness.APP_FINISHED, timeout=remaining * 1000)
         self.acknowledged = self.finished
 
 
@@ -400,8 +387,8 @@ async def drive_session(browser, base_url: str, number: int, expected: ExpectedR
             view = await _view(page)
             if view["errors"]:
                 result.errors.append(f"error shown after {label}: {view['errors'][0][:200]}")
-            if await page.locator(EXCEPTION).count():
-                text = await page.locator(EXCEPTION).first.inner_text()
+            if await page.locator(harness.EXCEPTION).count():
+                text = await page.locator(harness.EXCEPTION).first.inner_text()
                 result.errors.append(f"exception after {label}: {text[:300]}")
             _check_view(view, expected, index, result)
             if counter.closed:
@@ -410,22 +397,13 @@ async def drive_session(browser, base_url: str, number: int, expected: ExpectedR
             if think_s:
                 await asyncio.sleep(think_s * rng.uniform(0.5, 1.5))
     except Exception as error:  # noqa: BLE001 - every failure of a session is a counted error
-        result.errors.append(f"{type(error).__name__}: {str(error).splitlines()[0][:300]}")
+        result.errors.append(common.error_text(error))
     finally:
         result.step_latencies_s = counter.step_latencies_s
         await context.close()
 
 
 # --- one phase: a fresh server, N sessions ------------------------------------------------------------
-
-
-def _percentile(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * q
-    low, high = math.floor(position), math.ceil(position)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
 async def _warm_up(browser, base_url: str) -> None:
@@ -450,7 +428,7 @@ def _niced_chromium(directory: Path) -> str:
     measured as if the browsers were elsewhere (they still slow each other down).
     """
     launcher = directory / "chromium-nice"
-    launcher.write_text(f'#!/bin/sh\nexec nice -n 19 {CHROMIUM_PATH} "$@"\n')
+    launcher.write_text(f'#!/bin/sh\nexec nice -n 19 {harness.CHROMIUM_PATH} "$@"\n')
     launcher.chmod(0o755)
     return str(launcher)
 
@@ -490,13 +468,13 @@ class NetworkPriority(PeriodicThread):
 
 async def run_phase(playwright, n_sessions: int, seconds: float, think_s: float,
                     expected: list[ExpectedRun], nice: bool) -> dict:
-    with streamlit_server("--server.disconnectedSessionTTL", "5") as base_url, \
+    with harness.streamlit_server("--server.disconnectedSessionTTL", "5") as base_url, \
             tempfile.TemporaryDirectory(prefix="load-test-") as scratch, \
             (NetworkPriority() if nice else contextlib.nullcontext()):
         pid = server_pid(urlparse(base_url).port)
-        executable = _niced_chromium(Path(scratch)) if nice else CHROMIUM_PATH
+        executable = _niced_chromium(Path(scratch)) if nice else harness.CHROMIUM_PATH
         browser = await playwright.chromium.launch(executable_path=executable, headless=True,
-                                                   args=list(CHROMIUM_ARGS))
+                                                   args=list(harness.CHROMIUM_ARGS))
         try:
             await _warm_up(browser, base_url)
             await asyncio.sleep(2)
@@ -525,25 +503,13 @@ async def run_phase(playwright, n_sessions: int, seconds: float, think_s: float,
     return {
         "sessions": n_sessions,
         "seconds": seconds,
-        "elapsed_s": elapsed,
-        "clicks": clicks,
-        "clicks_per_s": clicks / elapsed if elapsed else None,
-        "step_latency_median_s": statistics.median(steps) if steps else None,
-        "step_latency_p95_s": _percentile(steps, 0.95),
-        "step_latency_max_s": max(steps) if steps else None,
-        "redraw_latency_median_s": statistics.median(redraws) if redraws else None,
-        "redraw_latency_p95_s": _percentile(redraws, 0.95),
+        **common.click_figures(clicks, elapsed),
+        **common.latency_figures("step_latency", steps),
+        **common.latency_figures("redraw_latency", redraws),
         "open_median_s": statistics.median([r.open_s for r in results if r.open_s is not None]
                                            or [math.nan]),
-        "errors": sum(len(result.errors) for result in results),
-        "leaks": sum(len(result.leaks) for result in results),
-        "server_cpu_s": cpu_s,
-        "server_cpu_s_per_click": cpu_s / clicks if clicks else None,
-        "server_cpu_share": cpu_s / elapsed if elapsed else None,
-        "rss_idle_mb": idle_mb,
-        "rss_peak_mb": peak_mb,
-        "rss_after_mb": after_mb,
-        "rss_per_session_mb": (peak_mb - idle_mb) / n_sessions,
+        **common.problem_counts(results),
+        **common.server_figures(cpu_s, elapsed, clicks, n_sessions, idle_mb, peak_mb, after_mb),
         "session_details": [asdict(result) for result in results],
     }
 
@@ -551,16 +517,36 @@ async def run_phase(playwright, n_sessions: int, seconds: float, think_s: float,
 # --- main ---------------------------------------------------------------------------------------------
 
 
-def _row(name: str, phase: dict) -> str:
-    def ms(value):
-        return "-" if value is None else f"{value * 1000:.0f}"
-    return (f"{name:<9} {phase['sessions']:>8} {phase['clicks']:>6} "
-            f"{phase['clicks_per_s']:>8.2f} {ms(phase['step_latency_median_s']):>8} "
-            f"{ms(phase['step_latency_p95_s']):>8} {ms(phase['redraw_latency_median_s']):>8} "
-            f"{ms(phase['redraw_latency_p95_s']):>8} {phase['errors']:>6} {phase['leaks']:>5} "
-            f"{phase['server_cpu_s_per_click'] * 1000 if phase['clicks'] else 0:>9.0f} "
-            f"{phase['rss_idle_mb']:>7.0f} {phase['rss_peak_mb']:>7.0f} "
-            f"{phase['rss_after_mb']:>7.0f} {phase['rss_per_session_mb']:>7.1f}")
+# (heading, width, cell) of the table main() prints, one row per phase.
+COLUMNS = (
+    *common.SESSION_COLUMNS,
+    *common.latency_columns("step", "step_latency", 8),
+    *common.latency_columns("redr", "redraw_latency", 8),
+    ("errors", 6, lambda name, p: p["errors"]),
+    ("leaks", 5, lambda name, p: p["leaks"]),
+    ("cpu ms/cl", 9, lambda name, p: common.ms(p["server_cpu_s_per_click"] if p["clicks"] else 0)),
+    ("idle MB", 7, lambda name, p: f"{p['rss_idle_mb']:.0f}"),
+    ("peak MB", 7, lambda name, p: f"{p['rss_peak_mb']:.0f}"),
+    ("after MB", 7, lambda name, p: f"{p['rss_after_mb']:.0f}"),
+    ("MB/sess", 7, lambda name, p: f"{p['rss_per_session_mb']:.1f}"),
+)
+
+
+def parse_arguments(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    common.add_hall_arguments(parser, sessions=20, kind="browser", max_sessions=MAX_SESSIONS,
+                              max_seconds=MAX_SECONDS,
+                              seconds_help="stepping time of the hall phase")
+    common.add_points_argument(parser, "each session's")
+    parser.add_argument("--seed", type=int, default=0, help="draws the sessions' seeds")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean pause between a session's clicks, in seconds")
+    parser.add_argument("--no-nice", action="store_true",
+                        help="run Chromium at normal priority (it then competes with the server)")
+    args = parser.parse_args(argv)
+    common.check_hall_arguments(parser, args, MAX_SESSIONS, MAX_SECONDS)
+    common.check_points(parser, args)
+    return args
 
 
 async def main_async(args) -> dict:
@@ -584,36 +570,9 @@ async def main_async(args) -> dict:
     return phases
 
 
-def parse_arguments(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sessions", type=int, default=20,
-                        help=f"concurrent browser sessions (1 to {MAX_SESSIONS})")
-    parser.add_argument("--seconds", type=float, default=60.0,
-                        help=f"stepping time of the hall phase (at most {MAX_SECONDS})")
-    parser.add_argument("--baseline-seconds", type=float, default=30.0,
-                        help="stepping time of the 1-session baseline (0: skip it)")
-    parser.add_argument("--think", type=float, default=0.0,
-                        help="mean pause between a session's clicks, in seconds")
-    parser.add_argument("--n", type=int, default=2000, help="points in each session's data")
-    parser.add_argument("--seed", type=int, default=0, help="draws the sessions' seeds")
-    parser.add_argument("--no-nice", action="store_true",
-                        help="run Chromium at normal priority (it then competes with the server)")
-    args = parser.parse_args(argv)
-    if not 1 <= args.sessions <= MAX_SESSIONS:
-        parser.error(f"--sessions must be from 1 to {MAX_SESSIONS}")
-    for name in ("seconds", "baseline_seconds"):
-        if not 0 <= getattr(args, name) <= MAX_SECONDS:
-            parser.error(f"--{name.replace('_', '-')} must be from 0 to {MAX_SECONDS}")
-    if args.seconds <= 0:
-        parser.error("--seconds must be positive")
-    if not links.N_MIN <= args.n <= links.N_MAX:
-        parser.error(f"--n must be from {links.N_MIN} to {links.N_MAX}")
-    return args
-
-
 def main(argv=None) -> int:
     args = parse_arguments(argv)
-    problem = chromium_problem()
+    problem = harness.chromium_problem()
     if problem:
         print(problem, file=sys.stderr)
         return 2
@@ -621,35 +580,22 @@ def main(argv=None) -> int:
     hall = phases["hall"]
     baseline = phases.get("baseline")
     print()
-    print(f"{'phase':<9} {'sessions':>8} {'clicks':>6} {'clicks/s':>8} {'step med':>8} "
-          f"{'step p95':>8} {'redr med':>8} {'redr p95':>8} {'errors':>6} {'leaks':>5} "
-          f"{'cpu ms/cl':>9} {'idle MB':>7} {'peak MB':>7} {'after MB':>7} {'MB/sess':>7}")
-    for name, phase in phases.items():
-        print(_row(name, phase))
+    print(common.table(COLUMNS, phases))
     print("(step: rerun request sent -> script_finished received, at the browser's network layer;"
           " redr: click -> page redrawn, which on this rig includes waiting for a CPU shared "
           "with every other browser)")
-    summary = {"arguments": vars(args), "machine_cpus": os.cpu_count(), "phases": phases,
-               "time": time.strftime("%Y-%m-%dT%H:%M:%S")}
-    if baseline and baseline["step_latency_p95_s"] and hall["step_latency_p95_s"]:
-        for statistic in ("median", "p95"):
-            summary[f"step_{statistic}_ratio"] = (hall[f"step_latency_{statistic}_s"]
-                                                  / baseline[f"step_latency_{statistic}_s"])
-            summary[f"redraw_{statistic}_ratio"] = (hall[f"redraw_latency_{statistic}_s"]
-                                                    / baseline[f"redraw_latency_{statistic}_s"])
+    summary = common.run_summary(args, phases)
+    summary |= common.ratios(hall, baseline, "step_latency", prefix="step_")
+    summary |= common.ratios(hall, baseline, "redraw_latency", prefix="redraw_")
+    if "step_p95_ratio" in summary and "redraw_p95_ratio" in summary:
         print(f"\nstep latency, {hall['sessions']} sessions against 1 alone: p95 "
               f"{summary['step_p95_ratio']:.2f}x (target <= 3x), median "
               f"{summary['step_median_ratio']:.2f}x")
         print(f"click -> redrawn on this rig: p95 {summary['redraw_p95_ratio']:.2f}x, median "
               f"{summary['redraw_median_ratio']:.2f}x")
     for name, phase in phases.items():
-        for detail in phase["session_details"]:
-            for problem in (detail["errors"] + detail["leaks"])[:3]:
-                print(f"  {name} session {detail['session']}: {problem}")
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / f"load_test_{args.sessions}x{args.seconds:.0f}s_{int(time.time())}.json"
-    path.write_text(json.dumps(summary, indent=2))
-    print(f"\nWrote {path.relative_to(REPO_ROOT)}")
+        common.print_session_problems(name, phase)
+    common.write_results(f"load_test_{args.sessions}x{args.seconds:.0f}s", summary)
     return 0 if hall["errors"] == 0 and hall["leaks"] == 0 else 1
 
 

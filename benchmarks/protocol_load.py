@@ -79,11 +79,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import os
 import random
 import signal
-import statistics
 import sys
 import threading
 import time
@@ -107,33 +105,16 @@ from websockets.asyncio.client import connect  # noqa: E402
 from websockets.exceptions import ConnectionClosed  # noqa: E402
 from websockets.typing import Origin, Subprotocol  # noqa: E402
 
-from benchmarks.load_test import (  # noqa: E402
-    CLICK_TIMEOUT_S,
-    K_CHOICES,
-    OPEN_TIMEOUT_S,
-    PAGE_PATH,
-    RESULTS_DIR,
-    ExpectedRun,
-    MemorySampler,
-    PeriodicThread,
-    _check_view,
-    _choose,
-    _percentile,
-    expected_run,
-    server_cpu_s,
-    server_pid,
-    server_rss_mb,
-)
+from benchmarks import common, load_test  # noqa: E402
 from deploy.hall_process import running_hall  # noqa: E402
 from devtools.browser import streamlit_server  # noqa: E402
-from ui.kit import view_settings as links  # noqa: E402
 
 MAX_SESSIONS = 300
 MAX_SECONDS = 300
 MAX_RAMP_S = 120
 MAX_THINK_S = 120
 MAX_REPLICAS = 4
-PAGE_NAME = PAGE_PATH.lstrip("/")
+PAGE_NAME = load_test.PAGE_PATH.lstrip("/")
 # What Chromium sends as ContextInfo (logged from a real session), minus the URL's host.
 CONTEXT_INFO = {"timezone": "UTC", "timezone_offset": 0, "locale": "en-US",
                 "is_embedded": False, "color_scheme": "light"}
@@ -233,7 +214,7 @@ class PageState:
     """A browser's view of one Streamlit session, fed with the server's ForwardMsgs."""
 
     def __init__(self, base_url: str):
-        self.url = f"{base_url}{PAGE_PATH}"
+        self.url = f"{base_url}{load_test.PAGE_PATH}"
         self.query_string = ""
         self.page_script_hash = ""
         self.widgets: dict[str, tuple[WidgetState, str]] = {}  # id -> (state, fragment id)
@@ -459,20 +440,15 @@ class Recovery:
 
 
 @dataclass
-class SessionResult:
-    session: int
-    k: int
-    seed: int
-    clicks: int = 0
+class SessionResult(common.SessionRecord):
+    """A protocol session: besides the counts, its click latencies and what it received."""
+
     latencies_s: list[float] = field(default_factory=list)
     click_times_s: list[float] = field(default_factory=list)  # since the phase started
-    open_s: float | None = None
     cache_refs: int = 0
     bytes_received: int = 0
     replica: str | None = None  # HAProxy's cookie from the first answer (None: no HAProxy)
     recoveries: list[Recovery] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    leaks: list[str] = field(default_factory=list)
 
 
 class Connection:
@@ -495,7 +471,7 @@ class Connection:
     def _cookie_header(self) -> str:
         return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
 
-    def get(self, path: str, timeout_s: float = OPEN_TIMEOUT_S) -> bytes:
+    def get(self, path: str, timeout_s: float = load_test.OPEN_TIMEOUT_S) -> bytes:
         """GET ``path`` with the cookies held; keeps the cookies of the answer."""
         request = urllib.request.Request(f"{self.base_url}{path}")
         if self.cookies:
@@ -508,7 +484,7 @@ class Connection:
     def page_requests(self, query: dict) -> None:
         """The HTTP requests Chromium makes before the websocket (the page, the health check
         that sets the XSRF cookie, the host configuration)."""
-        for path in (f"{PAGE_PATH}?{urlencode(query)}", "/_stcore/health",
+        for path in (f"{load_test.PAGE_PATH}?{urlencode(query)}", "/_stcore/health",
                      "/_stcore/host-config"):
             self.get(path)
 
@@ -537,7 +513,7 @@ class Connection:
             f"ws{self.base_url.removeprefix('http')}/_stcore/stream",
             subprotocols=[Subprotocol(value) for value in protocols],
             origin=Origin(self.base_url), additional_headers={"Cookie": self._cookie_header()},
-            max_size=MAX_FRAME_BYTES, proxy=None, open_timeout=OPEN_TIMEOUT_S,
+            max_size=MAX_FRAME_BYTES, proxy=None, open_timeout=load_test.OPEN_TIMEOUT_S,
             # Browsers send no pings; the server's are answered by the library.
             ping_interval=None)
         if socket.response is not None:
@@ -593,7 +569,7 @@ def _shown_step(page: PageState) -> int | None:
 
 
 async def reconnect(connection: Connection, page: PageState, result: SessionResult,
-                    phase_start: float, expected: ExpectedRun | None = None):
+                    phase_start: float, expected: load_test.ExpectedRun | None = None):
     """The websocket closed: reconnect as the frontend does, and record whether the first view
     on the new replica is the view the page had. Returns the new socket."""
     lost = time.monotonic()
@@ -608,12 +584,12 @@ async def reconnect(connection: Connection, page: PageState, result: SessionResu
     if rerun:
         index = _shown_step(page)
         await socket.send(page.rerun_message())
-        status = await _until_finished(socket, page, OPEN_TIMEOUT_S)
+        status = await _until_finished(socket, page, load_test.OPEN_TIMEOUT_S)
         recovery.back_after_s = time.monotonic() - lost
         _check_run(page, status, "reconnecting", result)
         if expected is not None and index is not None:
             check = SessionResult(result.session, result.k, result.seed)
-            _check_view(page.view(), expected, index, check)
+            load_test._check_view(page.view(), expected, index, check)
             recovery.recovered = not (check.leaks or check.errors or page.problems)
             recovery.detail = "; ".join(check.leaks + check.errors)[:300]
     else:
@@ -622,7 +598,7 @@ async def reconnect(connection: Connection, page: PageState, result: SessionResu
     return socket
 
 
-async def drive_session(base_url: str, number: int, expected: ExpectedRun, seconds: float,
+async def drive_session(base_url: str, number: int, expected: load_test.ExpectedRun, seconds: float,
                         think_s: float, result: SessionResult, phase_start: float) -> None:
     """Open the session's deep link, then click for ``seconds`` from the moment it opened;
     reconnect (and check the view that comes back) whenever the websocket closes."""
@@ -636,14 +612,14 @@ async def drive_session(base_url: str, number: int, expected: ExpectedRun, secon
         result.replica = connection.replica
         socket = await connection.websocket()
         await socket.send(page.open_message(expected.query))
-        status = await _until_finished(socket, page, OPEN_TIMEOUT_S)
+        status = await _until_finished(socket, page, load_test.OPEN_TIMEOUT_S)
         result.open_s = time.monotonic() - started
         _check_run(page, status, "opening", result)
         index = 0
-        _check_view(page.view(), expected, index, result)
+        load_test._check_view(page.view(), expected, index, result)
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            label, target = _choose(rng, expected, index)
+            label, target = load_test._choose(rng, expected, index)
             button = page.button(label)
             if button is None or button.disabled:
                 result.errors.append(f"half-step {index}: button {label!r} is "
@@ -655,7 +631,7 @@ async def drive_session(base_url: str, number: int, expected: ExpectedRun, secon
                 await socket.send(page.click_message(button))
                 status = await _until_finished(
                     socket, page, DROPPED_CLICK_S if reconnected and not
-                    result.recoveries[-1].rerun_requested else CLICK_TIMEOUT_S)
+                    result.recoveries[-1].rerun_requested else load_test.CLICK_TIMEOUT_S)
             except ConnectionClosed:
                 await socket.close()
                 socket = await reconnect(connection, page, result, phase_start, expected)
@@ -672,7 +648,7 @@ async def drive_session(base_url: str, number: int, expected: ExpectedRun, secon
             result.clicks += 1
             index = target
             _check_run(page, status, label, result)
-            _check_view(page.view(), expected, index, result)
+            load_test._check_view(page.view(), expected, index, result)
             if think_s:
                 try:
                     await pause(socket, page, think_s * rng.uniform(0.5, 1.5))
@@ -681,8 +657,7 @@ async def drive_session(base_url: str, number: int, expected: ExpectedRun, secon
                     socket = await reconnect(connection, page, result, phase_start, expected)
                     index = _shown_step(page) or 0
     except Exception as error:  # noqa: BLE001 - every failure of a session is a counted error
-        text = str(error).splitlines()[0][:300] if str(error) else "no answer in time"
-        result.errors.append(f"{type(error).__name__}: {text}")
+        result.errors.append(common.error_text(error))
     finally:
         if socket is not None:
             await socket.close()
@@ -713,7 +688,7 @@ def running_servers(replicas: int):
     with HAProxy in front (running_hall), a killed replica left down (--no-restart)."""
     if replicas == 1:
         with streamlit_server("--server.disconnectedSessionTTL", "5") as url:
-            pid = server_pid(urlparse(url).port)
+            pid = load_test.server_pid(urlparse(url).port)
             RUNNING_SERVERS.add(pid)
             try:
                 yield Servers(url, {"server": (url, pid)})
@@ -730,24 +705,24 @@ def running_servers(replicas: int):
             RUNNING_SERVERS.discard(hall.process.pid)
 
 
-class CpuTracker(PeriodicThread):
+class CpuTracker(load_test.PeriodicThread):
     """The CPU time of each process (and its children), sampled every 0.25 s; a process that
     died keeps what it had used when last seen."""
 
     def __init__(self, pids):
         super().__init__()
-        self.last = {pid: server_cpu_s([pid]) for pid in pids}
+        self.last = {pid: load_test.server_cpu_s([pid]) for pid in pids}
 
     def tick(self) -> None:
         for pid in list(self.last):
-            self.last[pid] = max(self.last[pid], server_cpu_s([pid]))
+            self.last[pid] = max(self.last[pid], load_test.server_cpu_s([pid]))
 
     def total(self) -> float:
         self.tick()
         return sum(self.last.values())
 
 
-async def warm_up(servers: Servers, demo: ExpectedRun) -> None:
+async def warm_up(servers: Servers, demo: load_test.ExpectedRun) -> None:
     """One page view on each replica (straight to it, not through HAProxy), so that the idle
     memory includes the imports every session needs."""
     for name, (url, pid) in servers.replicas.items():
@@ -758,11 +733,6 @@ async def warm_up(servers: Servers, demo: ExpectedRun) -> None:
             raise RuntimeError(f"the warm-up page failed on {name}: {result.errors}")
 
 
-def _summary(values: list[float]) -> dict:
-    return {"median_s": statistics.median(values) if values else None,
-            "p95_s": _percentile(values, 0.95), "max_s": max(values) if values else None}
-
-
 def _kill(pid: int, killed: dict) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
@@ -770,7 +740,7 @@ def _kill(pid: int, killed: dict) -> None:
 
 
 async def run_phase(n_sessions: int, seconds: float, think_s: float, ramp_s: float,
-                    expected: list[ExpectedRun], warm_up_demo: ExpectedRun,
+                    expected: list[load_test.ExpectedRun], warm_up_demo: load_test.ExpectedRun,
                     replicas: int = 1, kill_after_s: float | None = None) -> dict:
     """Start fresh servers (``running_servers``), warm each up with ``warm_up_demo`` (a demo
     no session uses), then run the sessions, all through the same address (HAProxy's for a
@@ -780,7 +750,7 @@ async def run_phase(n_sessions: int, seconds: float, think_s: float, ramp_s: flo
         pids = [pid for _url, pid in servers.replicas.values()]
         await warm_up(servers, warm_up_demo)
         await asyncio.sleep(2)
-        idle_mb = server_rss_mb(pids)
+        idle_mb = load_test.server_rss_mb(pids)
         results = [SessionResult(number, int(expected[number].query["k"]),
                                  int(expected[number].query["seed"]))
                    for number in range(n_sessions)]
@@ -799,7 +769,7 @@ async def run_phase(n_sessions: int, seconds: float, think_s: float, ramp_s: flo
             opened["at_s"] = time.monotonic() - started
 
         haproxy = CpuTracker([servers.haproxy_pid] if servers.haproxy_pid else [])
-        with MemorySampler(pids) as sampler, CpuTracker(pids) as cpu, haproxy:
+        with load_test.MemorySampler(pids) as sampler, CpuTracker(pids) as cpu, haproxy:
             cpu_before, haproxy_before = cpu.total(), haproxy.total()
             client_before = time.process_time()
             started = time.monotonic()
@@ -819,7 +789,7 @@ async def run_phase(n_sessions: int, seconds: float, think_s: float, ramp_s: flo
             if not watcher.done():  # a session failed before opening: no "all open" time
                 watcher.cancel()
         await asyncio.sleep(8)  # past disconnectedSessionTTL: closed sessions are dropped
-        after_mb = server_rss_mb(pids)
+        after_mb = load_test.server_rss_mb(pids)
     summary = _phase_summary(results, n_sessions, seconds, think_s, ramp_s, replicas, elapsed,
                              opened, cpu_s, client_cpu_s, idle_mb, peak_mb, after_mb)
     summary["haproxy_cpu_s"] = haproxy_cpu_s if servers.haproxy_pid else None
@@ -847,34 +817,22 @@ def _phase_summary(results, n_sessions, seconds, think_s, ramp_s, replicas, elap
         "seconds": seconds,
         "think_s": think_s,
         "ramp_s": ramp_s,
-        "elapsed_s": elapsed,
-        "clicks": clicks,
-        "clicks_per_s": clicks / elapsed if elapsed else None,
-        "latency_median_s": statistics.median(latencies) if latencies else None,
-        "latency_p95_s": _percentile(latencies, 0.95),
-        "latency_max_s": max(latencies) if latencies else None,
-        "steady_latency_median_s": statistics.median(steady) if steady else None,
-        "steady_latency_p95_s": _percentile(steady, 0.95),
-        "open": _summary(opens),
+        **common.click_figures(clicks, elapsed),
+        **common.latency_figures("latency", latencies),
+        **common.latency_figures("steady_latency", steady),
+        "open": common.latency_summary(opens),
         "all_open_after_s": opened["at_s"],
-        "errors": sum(len(result.errors) for result in results),
-        "leaks": sum(len(result.leaks) for result in results),
+        **common.problem_counts(results),
         "cache_refs": sum(result.cache_refs for result in results),
         "mb_received": sum(result.bytes_received for result in results) / 2**20,
-        "server_cpu_s": cpu_s,
-        "server_cpu_s_per_click": cpu_s / clicks if clicks else None,
+        **common.server_figures(cpu_s, elapsed, clicks, n_sessions, idle_mb, peak_mb, after_mb),
         "server_cpu_s_opening": opened["cpu_s"],
         "steady_clicks": steady_clicks,
         "server_cpu_s_per_click_steady": (steady_cpu_s / steady_clicks
                                           if steady_clicks and steady_cpu_s is not None
                                           else None),
-        "server_cpu_share": cpu_s / elapsed if elapsed else None,
         "client_cpu_s": client_cpu_s,
         "client_cpu_share": client_cpu_s / elapsed if elapsed else None,
-        "rss_idle_mb": idle_mb,
-        "rss_peak_mb": peak_mb,
-        "rss_after_mb": after_mb,
-        "rss_per_session_mb": (peak_mb - idle_mb) / n_sessions,
         "session_details": [asdict(result) for result in results],
     }
 
@@ -897,7 +855,7 @@ def _kill_summary(results: list[SessionResult], killed: dict, started: float) ->
         "sessions_recovered_exactly": len(recovered),
         "rerun_requested": sum(recovery.rerun_requested for result in hit
                                for recovery in result.recoveries),
-        "back_after": _summary(back),
+        "back_after": common.latency_summary(back),
         "replicas_after": dict(Counter(recovery.replica or "-" for result in hit
                                        for recovery in result.recoveries)),
         "not_recovered": [f"session {result.session}: {recovery.detail}"
@@ -942,7 +900,7 @@ class Watchdog:
 def phase_timeout_s(seconds: float, ramp_s: float) -> float:
     """The sessions of one phase: the last arrives after ``ramp_s``, opens, steps for
     ``seconds``, then waits at most one answer and one pause."""
-    return ramp_s + OPEN_TIMEOUT_S + seconds + CLICK_TIMEOUT_S + MAX_THINK_S
+    return ramp_s + load_test.OPEN_TIMEOUT_S + seconds + load_test.CLICK_TIMEOUT_S + MAX_THINK_S
 
 
 def phase_budget_s(seconds: float, ramp_s: float, replicas: int = 1) -> float:
@@ -950,35 +908,26 @@ def phase_budget_s(seconds: float, ramp_s: float, replicas: int = 1) -> float:
     the warm-up pages, the sessions, the wait for the closed sessions to be dropped and the
     servers to stop."""
     start_s = 60 if replicas == 1 else 300
-    return start_s + replicas * OPEN_TIMEOUT_S + phase_timeout_s(seconds, ramp_s) + 30
+    return start_s + replicas * load_test.OPEN_TIMEOUT_S + phase_timeout_s(seconds, ramp_s) + 30
 
 
 # --- main -----------------------------------------------------------------------------------------
 
 
-def _ms(value: float | None) -> str:
-    return "-" if value is None else f"{value * 1000:.0f}"
-
-
 # (heading, width, cell) of the two tables main() prints, one row per phase.
 CLICK_COLUMNS = (
-    ("phase", 9, lambda name, p: name),
-    ("sessions", 8, lambda name, p: p["sessions"]),
-    ("clicks", 6, lambda name, p: p["clicks"]),
-    ("clicks/s", 8, lambda name, p: f"{p['clicks_per_s']:.2f}"),
-    ("med ms", 7, lambda name, p: _ms(p["latency_median_s"])),
-    ("p95 ms", 7, lambda name, p: _ms(p["latency_p95_s"])),
-    ("st. med", 7, lambda name, p: _ms(p["steady_latency_median_s"])),
-    ("st. p95", 7, lambda name, p: _ms(p["steady_latency_p95_s"])),
-    ("open med", 8, lambda name, p: _ms(p["open"]["median_s"])),
-    ("open p95", 8, lambda name, p: _ms(p["open"]["p95_s"])),
+    *common.SESSION_COLUMNS,
+    *common.latency_columns("lat.", "latency", 8),
+    *common.latency_columns("st.", "steady_latency", 7),
+    ("open med", 8, lambda name, p: common.ms(p["open"]["median_s"])),
+    ("open p95", 8, lambda name, p: common.ms(p["open"]["p95_s"])),
     ("errors", 6, lambda name, p: p["errors"]),
     ("leaks", 5, lambda name, p: p["leaks"]),
 )
 SERVER_COLUMNS = (
     ("phase", 9, lambda name, p: name),
-    ("cpu ms/cl", 9, lambda name, p: _ms(p["server_cpu_s_per_click"])),
-    ("steady", 7, lambda name, p: _ms(p["server_cpu_s_per_click_steady"])),
+    ("cpu ms/cl", 9, lambda name, p: common.ms(p["server_cpu_s_per_click"])),
+    ("steady", 7, lambda name, p: common.ms(p["server_cpu_s_per_click_steady"])),
     ("server", 7, lambda name, p: f"{p['server_cpu_share'] * 100:.0f}%"),
     ("client", 7, lambda name, p: f"{p['client_cpu_share'] * 100:.0f}%"),
     ("idle MB", 7, lambda name, p: f"{p['rss_idle_mb']:.0f}"),
@@ -990,29 +939,21 @@ SERVER_COLUMNS = (
 )
 
 
-def _table(columns, phases: dict) -> str:
-    lines = [" ".join(f"{heading:<{width}}" if number == 0 else f"{heading:>{width}}"
-                      for number, (heading, width, _cell) in enumerate(columns))]
-    for name, phase in phases.items():
-        lines.append(" ".join(f"{cell(name, phase)!s:<{width}}" if number == 0
-                              else f"{cell(name, phase)!s:>{width}}"
-                              for number, (_heading, width, cell) in enumerate(columns)))
-    return "\n".join(lines)
-
-
-def expected_runs(n_sessions: int, n_points: int, seed: int) -> list[ExpectedRun]:
+def expected_runs(n_sessions: int, n_points: int, seed: int) -> list[load_test.ExpectedRun]:
     """Each session's own deep link and run: K cycles through 2..5, seeds drawn from ``seed``
     (never 0: seed 0 is the warm-up page's, see warm_up_run)."""
     rng = random.Random(seed)
-    return [expected_run(n_points, K_CHOICES[number % len(K_CHOICES)], rng.randrange(1, 10**6))
+    choices = load_test.K_CHOICES
+    return [load_test.expected_run(n_points, choices[number % len(choices)],
+                                   rng.randrange(1, 10**6))
             for number in range(n_sessions)]
 
 
-def warm_up_run(n_points: int) -> ExpectedRun:
-    return expected_run(n_points, 2, 0)
+def warm_up_run(n_points: int) -> load_test.ExpectedRun:
+    return load_test.expected_run(n_points, 2, 0)
 
 
-def with_wrong_log_likelihoods(expected: ExpectedRun) -> ExpectedRun:
+def with_wrong_log_likelihoods(expected: load_test.ExpectedRun) -> load_test.ExpectedRun:
     """The same link and half-steps, every log-likelihood off by one: a checker that accepts
     this view has stopped checking (used by the tests)."""
     return replace(expected, log_likelihoods=tuple(value - 1.0
@@ -1044,19 +985,15 @@ async def main_async(args) -> dict:
 
 def parse_arguments(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sessions", type=int, default=200,
-                        help=f"concurrent protocol sessions (1 to {MAX_SESSIONS})")
-    parser.add_argument("--seconds", type=float, default=60.0,
-                        help=f"stepping time of each hall session (at most {MAX_SECONDS})")
+    common.add_hall_arguments(parser, sessions=200, kind="protocol", max_sessions=MAX_SESSIONS,
+                              max_seconds=MAX_SECONDS,
+                              seconds_help="stepping time of each hall session")
     parser.add_argument("--think", type=float, default=5.0,
                         help="mean pause between a session's clicks, in seconds (0: none)")
-    parser.add_argument("--ramp", type=float, default=10.0,
-                        help="the sessions arrive evenly spread over this many seconds")
-    parser.add_argument("--baseline-seconds", type=float, default=30.0,
-                        help="stepping time of the 1-session baseline (0: skip it)")
+    common.add_ramp_argument(parser, 10.0, "the sessions")
     parser.add_argument("--baseline-think", type=float, default=0.5,
                         help="mean pause between the baseline session's clicks")
-    parser.add_argument("--n", type=int, default=2000, help="points in each session's data")
+    common.add_points_argument(parser, "each session's")
     parser.add_argument("--seed", type=int, default=0, help="draws the sessions' seeds")
     parser.add_argument("--replicas", type=int, default=1,
                         help=f"1: one streamlit server; 2 to {MAX_REPLICAS}: a hall, serve.sh "
@@ -1066,38 +1003,20 @@ def parse_arguments(argv=None):
                         help="kill (SIGKILL) replica1 this many seconds into the hall phase "
                              "(needs --replicas 2 or more)")
     args = parser.parse_args(argv)
-    if not 1 <= args.sessions <= MAX_SESSIONS:
-        parser.error(f"--sessions must be from 1 to {MAX_SESSIONS}")
-    for name in ("seconds", "baseline_seconds"):
-        if not 0 <= getattr(args, name) <= MAX_SECONDS:
-            parser.error(f"--{name.replace('_', '-')} must be from 0 to {MAX_SECONDS}")
-    if args.seconds <= 0:
-        parser.error("--seconds must be positive")
-    for name in ("think", "baseline_think"):
-        if not 0 <= getattr(args, name) <= MAX_THINK_S:
-            parser.error(f"--{name.replace('_', '-')} must be from 0 to {MAX_THINK_S}")
-    if not 1 <= args.replicas <= MAX_REPLICAS:
-        parser.error(f"--replicas must be from 1 to {MAX_REPLICAS}")
+    common.check_hall_arguments(parser, args, MAX_SESSIONS, MAX_SECONDS)
+    common.check_range(parser, args, ("think", "baseline_think"), 0, MAX_THINK_S)
+    common.check_range(parser, args, ("replicas",), 1, MAX_REPLICAS)
     if args.kill_after is not None and (args.replicas < 2
                                         or not 0 < args.kill_after < args.ramp + args.seconds):
         parser.error("--kill-after needs --replicas 2 or more and a time within the hall phase")
-    if not 0 <= args.ramp <= MAX_RAMP_S:
-        parser.error(f"--ramp must be from 0 to {MAX_RAMP_S}")
-    if not links.N_MIN <= args.n <= links.N_MAX:
-        parser.error(f"--n must be from {links.N_MIN} to {links.N_MAX}")
+    common.check_range(parser, args, ("ramp",), 0, MAX_RAMP_S)
+    common.check_points(parser, args)
     return args
-
-
-def _interrupt(_signum, _frame):
-    signal.raise_signal(signal.SIGINT)  # asyncio.run's own handler then cancels the run
 
 
 def main(argv=None) -> int:
     args = parse_arguments(argv)
-    # Ctrl-C, the watchdog's SIGINT and a plain `kill` all unwind through the servers' context
-    # managers, also when this was started in the background (where SIGINT arrives ignored).
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, _interrupt)
+    common.unwind_on_sigterm()  # asyncio.run's own SIGINT handler then cancels the run
     budget_s = (phase_budget_s(args.seconds, args.ramp, args.replicas)
                 + phase_budget_s(args.baseline_seconds, 0.0, args.replicas)
                 + 300)  # + the expected runs
@@ -1110,20 +1029,15 @@ def main(argv=None) -> int:
     hall = phases["hall"]
     baseline = phases.get("baseline")
     print()
-    print(_table(CLICK_COLUMNS, phases))
-    print("(click latency: request sent -> script_finished; st.: clicks sent after every "
-          "session had opened; open: first GET -> first run finished)\n")
-    print(_table(SERVER_COLUMNS, phases))
+    print(common.table(CLICK_COLUMNS, phases))
+    print("(lat.: click latency, request sent -> script_finished; st.: clicks sent after "
+          "every session had opened; open: first GET -> first run finished)\n")
+    print(common.table(SERVER_COLUMNS, phases))
     print("(server CPU per click over the whole phase, opens included; steady: after every "
           "session had opened; server/client: CPU share of one core; refs: cached-figure "
           "references the server sent instead of figures)")
-    # A shared machine: a load average well above what this run explains flags a noisy run.
-    summary = {"arguments": vars(args), "machine_cpus": os.cpu_count(), "phases": phases,
-               "load_average_at_end": os.getloadavg(),
-               "time": time.strftime("%Y-%m-%dT%H:%M:%S")}
-    if baseline and baseline["latency_p95_s"] and hall["latency_p95_s"]:
-        summary["p95_ratio"] = hall["latency_p95_s"] / baseline["latency_p95_s"]
-        summary["median_ratio"] = hall["latency_median_s"] / baseline["latency_median_s"]
+    summary = common.run_summary(args, phases) | common.ratios(hall, baseline, "latency")
+    if "p95_ratio" in summary:
         print(f"\np95 click latency, {hall['sessions']} sessions against 1 alone: "
               f"{summary['p95_ratio']:.2f}x (target <= 3x); median {summary['median_ratio']:.2f}x")
     for name, phase in phases.items():
@@ -1139,19 +1053,13 @@ def main(argv=None) -> int:
                   f"reconnected (to {kill['replicas_after']}), "
                   f"{kill['sessions_recovered_exactly']} came back to exactly their view "
                   f"(whole-page runs asked for: {kill['rerun_requested']}); back after "
-                  f"{_ms(back['median_s'])} ms median, {_ms(back['p95_s'])} ms p95, "
-                  f"{_ms(back['max_s'])} ms max")
+                  f"{common.ms(back['median_s'])} ms median, {common.ms(back['p95_s'])} ms p95, "
+                  f"{common.ms(back['max_s'])} ms max")
             for line in kill["not_recovered"][:5]:
                 print(f"  not recovered: {line}")
-        for detail in phase["session_details"]:
-            for problem in (detail["errors"] + detail["leaks"])[:3]:
-                print(f"  {name} session {detail['session']}: {problem}")
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / (f"protocol_load_{args.sessions}x{args.seconds:.0f}s_"
-                          f"think{args.think:g}_r{args.replicas}"
-                          f"{'_kill' if args.kill_after else ''}_{int(time.time())}.json")
-    path.write_text(json.dumps(summary, indent=2))
-    print(f"\nWrote {path.relative_to(REPO_ROOT)}")
+        common.print_session_problems(name, phase)
+    common.write_results(f"protocol_load_{args.sessions}x{args.seconds:.0f}s_think{args.think:g}"
+                  f"_r{args.replicas}{'_kill' if args.kill_after else ''}", summary)
     kill = hall.get("kill")
     recovered = (kill is None or kill["sessions_recovered_exactly"]
                  == kill["sessions_reconnected"] == kill["sessions_on_it"])

@@ -37,10 +37,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import random
-import signal
 import statistics
 import sys
 import tempfile
@@ -53,30 +51,11 @@ from urllib.parse import parse_qs, urlparse
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from benchmarks.load_test import (  # noqa: E402
-    OPEN_TIMEOUT_S,
-    RESULTS_DIR,
-    ExpectedRun,
-    _check_view,
-    _percentile,
-    expected_run,
+from benchmarks import (  # noqa: E402
+    common,
+    load_test,  # noqa: E402
+    protocol_load,
 )
-from benchmarks.protocol_load import (  # noqa: E402
-    CLICK_TIMEOUT_S,
-    Connection,
-    CpuTracker,
-    PageState,
-    SessionResult,
-    Watchdog,
-    _check_run,
-    _summary,
-    _until_finished,
-    pause,
-    running_servers,
-    warm_up,
-    warm_up_run,
-)
-from ui.kit import view_settings as links  # noqa: E402
 
 MAX_FOLLOWERS = 300
 MAX_WAIT_S = 120
@@ -97,10 +76,11 @@ class Follower:
     leaks: list[str] = field(default_factory=list)
 
 
-def _check_follower_view(page: PageState, lecturer: ExpectedRun, code: str,
+def _check_follower_view(page: protocol_load.PageState, lecturer: load_test.ExpectedRun, code: str,
                          record: Follower) -> int | None:
     """The half-step a follower shows, checked against the lecturer's run and link."""
-    check = SessionResult(record.session, int(lecturer.query["k"]), int(lecturer.query["seed"]))
+    check = protocol_load.SessionResult(record.session, int(lecturer.query["k"]),
+                                        int(lecturer.query["seed"]))
     query = {name: values[-1] for name, values in parse_qs(page.query_string).items()}
     if query.get("room") != code:
         record.leaks.append(f"address has room={query.get('room')!r}, expected {code!r}")
@@ -108,17 +88,17 @@ def _check_follower_view(page: PageState, lecturer: ExpectedRun, code: str,
     if step is None or not step.isdigit():
         record.errors.append(f"no half-step in the address: {page.query_string[:200]!r}")
         return None
-    _check_view(page.view(), lecturer, int(step), check)
+    load_test._check_view(page.view(), lecturer, int(step), check)
     record.leaks.extend(check.leaks)
     record.errors.extend(check.errors)
     return int(step)
 
 
-async def follow(url: str, number: int, code: str, lecturer: ExpectedRun, record: Follower,
-                 stop: asyncio.Event, phase_start: float) -> None:
+async def follow(url: str, number: int, code: str, lecturer: load_test.ExpectedRun,
+                 record: Follower, stop: asyncio.Event, phase_start: float) -> None:
     """A student who opened the join link: polls (its run_every fragment) until ``stop``."""
-    page = PageState(url)
-    connection = Connection(url)
+    page = protocol_load.PageState(url)
+    connection = protocol_load.Connection(url)
     socket = None
     try:
         started = time.monotonic()
@@ -126,12 +106,12 @@ async def follow(url: str, number: int, code: str, lecturer: ExpectedRun, record
         record.replica = connection.replica
         socket = await connection.websocket()
         await socket.send(page.open_message({"room": code}))
-        status = await _until_finished(socket, page, OPEN_TIMEOUT_S)
+        status = await protocol_load._until_finished(socket, page, load_test.OPEN_TIMEOUT_S)
         record.open_s = time.monotonic() - started
-        result = SessionResult(number, 0, 0)
+        result = protocol_load.SessionResult(number, 0, 0)
 
         def on_finished(status: int) -> None:
-            _check_run(page, status, "a poll", result)
+            protocol_load._check_run(page, status, "a poll", result)
             if page.status_line is None:  # a poll that found nothing new draws nothing
                 return
             step = _check_follower_view(page, lecturer, code, record)
@@ -142,11 +122,10 @@ async def follow(url: str, number: int, code: str, lecturer: ExpectedRun, record
         if not page.auto_reruns:
             record.errors.append("the page has no polling fragment (not following?)")
         while not stop.is_set():
-            await pause(socket, page, 0.25, on_finished=on_finished)
+            await protocol_load.pause(socket, page, 0.25, on_finished=on_finished)
         record.errors.extend(result.errors)
     except Exception as error:  # noqa: BLE001 - every failure of a session is a counted error
-        text = str(error).splitlines()[0][:300] if str(error) else "no answer in time"
-        record.errors.append(f"{type(error).__name__}: {text}")
+        record.errors.append(common.error_text(error))
     finally:
         if socket is not None:
             await socket.close()
@@ -154,8 +133,8 @@ async def follow(url: str, number: int, code: str, lecturer: ExpectedRun, record
 
 @dataclass
 class Lecturer:
-    page: PageState
-    connection: Connection
+    page: protocol_load.PageState
+    connection: protocol_load.Connection
     socket: object
     code: str
     clicks: list[tuple[float, int]] = field(default_factory=list)  # (sent, since start; step)
@@ -164,18 +143,18 @@ class Lecturer:
     leaks: list[str] = field(default_factory=list)
 
 
-async def start_lecturer(url: str, demo: ExpectedRun) -> Lecturer:
+async def start_lecturer(url: str, demo: load_test.ExpectedRun) -> Lecturer:
     """Open the demo, press Start presenting, read the room's code off the join link."""
-    page, connection = PageState(url), Connection(url)
+    page, connection = protocol_load.PageState(url), protocol_load.Connection(url)
     await asyncio.to_thread(connection.page_requests, demo.query)
     socket = await connection.websocket()
     await socket.send(page.open_message(demo.query))
-    await _until_finished(socket, page, OPEN_TIMEOUT_S)
+    await protocol_load._until_finished(socket, page, load_test.OPEN_TIMEOUT_S)
     button = page.button("Start presenting")
     if button is None:
         raise RuntimeError("the lecturer's page has no Start presenting button")
     await socket.send(page.click_message(button))
-    await _until_finished(socket, page, CLICK_TIMEOUT_S)
+    await protocol_load._until_finished(socket, page, load_test.CLICK_TIMEOUT_S)
     links_shown = [text for text in page.codes if "?room=" in text]
     if not links_shown:
         raise RuntimeError(f"no join link on the lecturer's page: {page.problems}")
@@ -183,7 +162,7 @@ async def start_lecturer(url: str, demo: ExpectedRun) -> Lecturer:
     return Lecturer(page, connection, socket, code)
 
 
-async def lecture(lecturer: Lecturer, demo: ExpectedRun, clicks: int, think_s: float,
+async def lecture(lecturer: Lecturer, demo: load_test.ExpectedRun, clicks: int, think_s: float,
                   phase_start: float, rng: random.Random) -> None:
     """The lecturer's clicks: always the next half-step, every ``think_s`` on average."""
     page, socket = lecturer.page, lecturer.socket
@@ -199,16 +178,16 @@ async def lecture(lecturer: Lecturer, demo: ExpectedRun, clicks: int, think_s: f
             return
         sent = time.monotonic()
         await socket.send(page.click_message(button))
-        status = await _until_finished(socket, page, CLICK_TIMEOUT_S)
+        status = await protocol_load._until_finished(socket, page, load_test.CLICK_TIMEOUT_S)
         lecturer.latencies_s.append(time.monotonic() - sent)
         index += 1
         lecturer.clicks.append((sent - phase_start, index))
-        result = SessionResult(-1, int(demo.query["k"]), int(demo.query["seed"]))
-        _check_run(page, status, f"{kind}-step", result)
-        _check_view(page.view(), demo, index, result)
+        result = protocol_load.SessionResult(-1, int(demo.query["k"]), int(demo.query["seed"]))
+        protocol_load._check_run(page, status, f"{kind}-step", result)
+        load_test._check_view(page.view(), demo, index, result)
         lecturer.errors.extend(result.errors)
         lecturer.leaks.extend(result.leaks)
-        await pause(socket, page, think_s * rng.uniform(0.5, 1.5))
+        await protocol_load.pause(socket, page, think_s * rng.uniform(0.5, 1.5))
 
 
 def match_delays(record: Follower, clicks: list[tuple[float, int]]) -> None:
@@ -226,16 +205,16 @@ def match_delays(record: Follower, clicks: list[tuple[float, int]]) -> None:
 
 async def run_phase(n_followers: int, replicas: int, ramp_s: float, rest_s: float,
                     clicks: int, think_s: float, n_points: int, seed: int) -> dict:
-    demo = expected_run(n_points, *LECTURER_DEMO)
+    demo = load_test.expected_run(n_points, *LECTURER_DEMO)
     if demo.last < clicks:
         raise SystemExit(f"the lecturer's demo has {demo.last} half-steps; ask for fewer "
                          f"clicks than that (--clicks)")
     with tempfile.TemporaryDirectory(prefix="em-rooms-bench-") as directory:
         # The replicas share this room store (serve.sh passes the environment on).
         os.environ["EM_ROOM_STORE"] = f"sqlite://{Path(directory) / 'rooms.db'}"
-        with running_servers(replicas) as servers:
+        with protocol_load.running_servers(replicas) as servers:
             pids = [pid for _url, pid in servers.replicas.values()]
-            await warm_up(servers, warm_up_run(n_points))
+            await protocol_load.warm_up(servers, protocol_load.warm_up_run(n_points))
             phase_start = time.monotonic()
             lecturer = await start_lecturer(servers.url, demo)
             print(f"  room {lecturer.code}; {n_followers} follower(s) arriving over "
@@ -249,24 +228,24 @@ async def run_phase(n_followers: int, replicas: int, ramp_s: float, rest_s: floa
                              phase_start)
 
             followers = [asyncio.create_task(arrive(number)) for number in range(n_followers)]
-            haproxy = CpuTracker([servers.haproxy_pid] if servers.haproxy_pid else [])
-            with CpuTracker(pids) as cpu, haproxy:
-                deadline = time.monotonic() + ramp_s + OPEN_TIMEOUT_S
+            haproxy = protocol_load.CpuTracker([servers.haproxy_pid] if servers.haproxy_pid else [])
+            with protocol_load.CpuTracker(pids) as cpu, haproxy:
+                deadline = time.monotonic() + ramp_s + load_test.OPEN_TIMEOUT_S
                 while (not all(r.open_s is not None or r.errors for r in records)
                        and time.monotonic() < deadline):
-                    await pause(lecturer.socket, lecturer.page, 0.5)
+                    await protocol_load.pause(lecturer.socket, lecturer.page, 0.5)
                 opened_s = time.monotonic() - phase_start
                 print(f"  all open after {opened_s:.0f} s; {rest_s:g} s at rest ...",
                       flush=True)
                 rest_cpu_before, rest_at = cpu.total(), time.monotonic()
-                await pause(lecturer.socket, lecturer.page, rest_s)
+                await protocol_load.pause(lecturer.socket, lecturer.page, rest_s)
                 rest_cpu_s, rest_elapsed = cpu.total() - rest_cpu_before, time.monotonic() - rest_at
                 print(f"  the lecturer clicks {clicks} times ...", flush=True)
                 active_cpu_before, active_at = cpu.total(), time.monotonic()
                 haproxy_before = haproxy.total()
                 await lecture(lecturer, demo, clicks, think_s, phase_start,
                               random.Random(seed))
-                await pause(lecturer.socket, lecturer.page, SETTLE_S)
+                await protocol_load.pause(lecturer.socket, lecturer.page, SETTLE_S)
                 active_cpu_s = cpu.total() - active_cpu_before
                 active_elapsed = time.monotonic() - active_at
                 haproxy_cpu_s = haproxy.total() - haproxy_before
@@ -287,11 +266,10 @@ async def run_phase(n_followers: int, replicas: int, ramp_s: float, rest_s: floa
         "room": lecturer.code,
         "clicks": done_clicks,
         "follower_replicas": dict(Counter(record.replica or "-" for record in records)),
-        "open": _summary([record.open_s for record in records if record.open_s is not None]),
+        "open": common.latency_summary([record.open_s for record in records
+                                 if record.open_s is not None]),
         "all_open_after_s": opened_s,
-        "delay_median_s": statistics.median(delays) if delays else None,
-        "delay_p95_s": _percentile(delays, 0.95),
-        "delay_max_s": max(delays) if delays else None,
+        **common.latency_figures("delay", delays),
         "delays": len(delays),
         "missed": sum(len(record.missed) for record in records),
         "lecturer_latency_median_s": (statistics.median(lecturer.latencies_s)
@@ -312,10 +290,6 @@ async def run_phase(n_followers: int, replicas: int, ramp_s: float, rest_s: floa
     }
 
 
-def _ms(value) -> str:
-    return "-" if value is None else f"{value * 1000:.0f}"
-
-
 def _pct(value) -> str:
     return "-" if value is None else f"{value * 100:.0f}%"
 
@@ -324,9 +298,9 @@ COLUMNS = (
     ("phase", 9, lambda name, p: name),
     ("followers", 9, lambda name, p: p["followers"]),
     ("clicks", 6, lambda name, p: p["clicks"]),
-    ("delay med", 9, lambda name, p: _ms(p["delay_median_s"])),
-    ("p95", 6, lambda name, p: _ms(p["delay_p95_s"])),
-    ("max", 6, lambda name, p: _ms(p["delay_max_s"])),
+    ("delay med", 9, lambda name, p: common.ms(p["delay_median_s"])),
+    ("p95", 6, lambda name, p: common.ms(p["delay_p95_s"])),
+    ("max", 6, lambda name, p: common.ms(p["delay_max_s"])),
     ("missed", 6, lambda name, p: p["missed"]),
     ("errors", 6, lambda name, p: p["errors"]),
     ("leaks", 5, lambda name, p: p["leaks"]),
@@ -334,18 +308,8 @@ COLUMNS = (
     ("ms/fol/s", 8, lambda name, p: "-" if p["rest_cpu_ms_per_follower_per_s"] is None
      else f"{p['rest_cpu_ms_per_follower_per_s']:.2f}"),
     ("active", 6, lambda name, p: _pct(p["active_cpu_share"])),
-    ("CPU/click", 9, lambda name, p: _ms(p["cpu_s_per_lecturer_click"])),
+    ("CPU/click", 9, lambda name, p: common.ms(p["cpu_s_per_lecturer_click"])),
 )
-
-
-def _table(phases: dict) -> str:
-    lines = [" ".join(f"{heading:<{width}}" if number == 0 else f"{heading:>{width}}"
-                      for number, (heading, width, _cell) in enumerate(COLUMNS))]
-    for name, phase in phases.items():
-        lines.append(" ".join(f"{cell(name, phase)!s:<{width}}" if number == 0
-                              else f"{cell(name, phase)!s:>{width}}"
-                              for number, (_heading, width, cell) in enumerate(COLUMNS)))
-    return "\n".join(lines)
 
 
 async def main_async(args) -> dict:
@@ -366,61 +330,49 @@ def parse_arguments(argv=None):
     parser.add_argument("--followers", type=int, default=200)
     parser.add_argument("--replicas", type=int, default=2,
                         help="replicas behind HAProxy (1: one plain streamlit server)")
-    parser.add_argument("--ramp", type=float, default=60.0,
-                        help="the followers arrive evenly over this many seconds")
+    common.add_ramp_argument(parser, 60.0, "the followers")
     parser.add_argument("--rest", type=float, default=30.0,
                         help="seconds with every follower polling and nobody clicking")
     parser.add_argument("--clicks", type=int, default=20, help="the lecturer's clicks")
     parser.add_argument("--think", type=float, default=3.0,
                         help="mean pause between the lecturer's clicks, in seconds")
-    parser.add_argument("--n", type=int, default=2000, help="points in the lecturer's data")
+    common.add_points_argument(parser, "the lecturer's")
     parser.add_argument("--seed", type=int, default=0, help="draws the lecturer's pauses")
     parser.add_argument("--no-baseline", dest="baseline", action="store_false",
                         help="skip the 1-follower baseline")
     args = parser.parse_args(argv)
-    if not 1 <= args.followers <= MAX_FOLLOWERS:
-        parser.error(f"--followers must be from 1 to {MAX_FOLLOWERS}")
-    if not 1 <= args.replicas <= 4:
-        parser.error("--replicas must be from 1 to 4")
-    for name in ("ramp", "rest", "think"):
-        if not 0 <= getattr(args, name) <= MAX_WAIT_S:
-            parser.error(f"--{name} must be from 0 to {MAX_WAIT_S}")
-    if not 1 <= args.clicks <= MAX_CLICKS:
-        parser.error(f"--clicks must be from 1 to {MAX_CLICKS}")
-    if not links.N_MIN <= args.n <= links.N_MAX:
-        parser.error(f"--n must be from {links.N_MIN} to {links.N_MAX}")
+    common.check_range(parser, args, ("followers",), 1, MAX_FOLLOWERS)
+    common.check_range(parser, args, ("replicas",), 1, 4)
+    common.check_range(parser, args, ("ramp", "rest", "think"), 0, MAX_WAIT_S)
+    common.check_range(parser, args, ("clicks",), 1, MAX_CLICKS)
+    common.check_points(parser, args)
     return args
 
 
 def main(argv=None) -> int:
     args = parse_arguments(argv)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, lambda *_: signal.raise_signal(signal.SIGINT))
-    one_phase_s = (300 + 2 * OPEN_TIMEOUT_S + args.ramp + OPEN_TIMEOUT_S + args.rest
-                   + args.clicks * (1.5 * args.think + CLICK_TIMEOUT_S) + 60)
+    common.unwind_on_sigterm()
+    one_phase_s = (300 + 3 * load_test.OPEN_TIMEOUT_S + args.ramp + args.rest
+                   + args.clicks * (1.5 * args.think + load_test.CLICK_TIMEOUT_S) + 60)
     try:
-        with Watchdog(2 * one_phase_s):
+        with protocol_load.Watchdog(2 * one_phase_s):
             phases = asyncio.run(main_async(args))
     except KeyboardInterrupt:
         print("\ninterrupted: the sessions were closed and the hall stopped", file=sys.stderr)
         return 130
     print()
-    print(_table(phases))
+    print(common.table(COLUMNS, phases))
     print("(delay: the lecturer's click sent -> the end of the follower's first run showing "
           "that half-step; rest CPU: the replicas' CPU share of one core with every follower "
           "polling, ms/fol/s: per follower per second; active: while the lecturer clicks; "
           "CPU/click: per lecturer click above the polling, every follower's rerun included)")
     room = phases["room"]
     baseline = phases.get("baseline")
-    summary = {"arguments": vars(args), "machine_cpus": os.cpu_count(), "phases": phases,
-               "load_average_at_end": os.getloadavg(),
-               "time": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    summary = common.run_summary(args, phases) | common.ratios(room, baseline, "delay")
     print(f"\nfollowers per replica: {room['follower_replicas']}; all open after "
           f"{room['all_open_after_s']:.0f} s; HAProxy while clicking: "
           f"{_pct(room['haproxy_cpu_share_active'])} of a core")
-    if baseline and baseline["delay_median_s"] and room["delay_median_s"]:
-        summary["median_ratio"] = room["delay_median_s"] / baseline["delay_median_s"]
-        summary["p95_ratio"] = room["delay_p95_s"] / baseline["delay_p95_s"]
+    if "median_ratio" in summary:
         print(f"delay, {room['followers']} followers against 1: median "
               f"{summary['median_ratio']:.2f}x, p95 {summary['p95_ratio']:.2f}x")
     for name, phase in phases.items():
@@ -430,11 +382,7 @@ def main(argv=None) -> int:
                          for text in detail["errors"] + detail["leaks"]][:2]
         for text in problems[:10]:
             print(f"  {name}: {text}")
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / (f"protocol_room_{args.followers}f_r{args.replicas}_"
-                          f"{int(time.time())}.json")
-    path.write_text(json.dumps(summary, indent=2))
-    print(f"\nWrote {path.relative_to(REPO_ROOT)}")
+    common.write_results(f"protocol_room_{args.followers}f_r{args.replicas}", summary)
     return 0 if room["errors"] == 0 and room["leaks"] == 0 and room["missed"] == 0 else 1
 
 

@@ -20,7 +20,7 @@ from http import HTTPStatus
 import pytest
 from websockets.asyncio.server import serve
 
-from benchmarks import protocol_load, protocol_room
+from benchmarks import load_test, protocol_load, protocol_room
 from benchmarks.load_test import expected_run
 from devtools.browser import free_port, streamlit_server
 
@@ -117,7 +117,7 @@ def test_a_session_whose_server_went_away_comes_back_to_its_view(server):
         # And it steps on from there.
         await socket.send(page.click_message(page.button("M-step")))
         await protocol_load._until_finished(socket, page, 120)
-        protocol_load._check_view(page.view(), expected, 4, result)
+        load_test._check_view(page.view(), expected, 4, result)
         await socket.close()
         return result
 
