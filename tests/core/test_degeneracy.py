@@ -4,9 +4,8 @@ import math
 
 import numpy as np
 import pytest
-from threadpoolctl import threadpool_limits
 
-from gmm_core.datasets import load_preset, make_blobs
+from gmm_core.datasets import make_blobs
 from gmm_core.degeneracy import (
     assess,
     data_warnings,
@@ -18,17 +17,7 @@ from gmm_core.degeneracy import (
 from gmm_core.mixture import MixtureParams
 from gmm_core.model_search import fit_mixture, score_fit
 
-
-@pytest.fixture(scope="module", autouse=True)
-def one_blas_thread():
-    """The app's setting: the matrices are tiny and a second BLAS thread only spins."""
-    with threadpool_limits(1):
-        yield
-
-
-@pytest.fixture(scope="module")
-def faithful():
-    return load_preset("faithful")
+pytestmark = pytest.mark.usefixtures("one_blas_thread")
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ import math
 
 import numpy as np
 import pytest
-from threadpoolctl import threadpool_limits
 
 from gmm_core.datasets import load_preset, make_blobs
 from gmm_core.mixture import COVARIANCE_TYPES, predict_proba
@@ -26,16 +25,7 @@ MCLUST_CLASSES = (130, 97, 45)
 CLASS_TOLERANCE = 8
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_blas_thread():
-    """The app's setting: the matrices are tiny and a second BLAS thread only spins."""
-    with threadpool_limits(1):
-        yield
-
-
-@pytest.fixture(scope="module")
-def faithful():
-    return load_preset("faithful")
+pytestmark = pytest.mark.usefixtures("one_blas_thread")
 
 
 @pytest.fixture(scope="module")

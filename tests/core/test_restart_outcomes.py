@@ -2,16 +2,11 @@
 
 import numpy as np
 import pytest
-from threadpoolctl import threadpool_limits
 
 from gmm_core.datasets import load_preset
 from gmm_core.model_search import RESTART_OUTCOMES, restarts
 
-
-@pytest.fixture(scope="module", autouse=True)
-def one_blas_thread():
-    with threadpool_limits(1):
-        yield
+pytestmark = pytest.mark.usefixtures("one_blas_thread")
 
 
 def test_runs_stopped_by_tol_and_by_max_iter_are_labelled():
