@@ -1,13 +1,16 @@
-"""Shared test set-up: the repository root, a Streamlit AppTest factory, browser-test ordering."""
+"""Shared test set-up: the repository root, a Streamlit AppTest factory, the lecture's means-only
+data, browser-test ordering."""
 
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import settings
 from streamlit.testing.v1 import AppTest
 
+from gmm_core.means_only import means_only_data
 from ui.kit.display import limit_threads
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +23,12 @@ BROWSER_TESTS = REPO_ROOT / "tests" / "browser"
 # The first run of a page imports scipy, scikit-learn and plotly (about 2 s here, more on a busy
 # machine); AppTest's own default of 3 s is too tight.
 APP_TEST_TIMEOUT_S = 30
+
+
+@pytest.fixture(scope="module")
+def lecture_data() -> np.ndarray:
+    """The lecture's means-only example: (200, 1) points from two unit Gaussians 4 apart."""
+    return means_only_data(4.0, 200, seed=0)
 
 
 @pytest.fixture

@@ -22,11 +22,6 @@ from gmm_core.means_only import (
 from gmm_core.mixture import MixtureParams, e_step, log_likelihood, m_step
 
 
-@pytest.fixture(scope="module")
-def lecture_data():
-    return means_only_data(4.0, 200, seed=0)
-
-
 def _random_q(rng, n, k=2):
     q = rng.random((n, k)) ** 3
     return q / q.sum(axis=1, keepdims=True)

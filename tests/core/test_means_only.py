@@ -23,11 +23,6 @@ from gmm_core.mixture import log_likelihood
 # --- labels unknown: the means-only surface ----------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def lecture_data():
-    return means_only_data(4.0, 200, seed=0)
-
-
 def test_the_lecture_data_come_from_two_unit_gaussians(lecture_data):
     x = means_only_data(4.0, 2000, seed=1)[:, 0]
     left, right = x[x < 0], x[x > 0]

@@ -1,11 +1,9 @@
 """The pure figure builders of the page "The mixture model" (ui/mixture_model/figures.py)."""
 
 import numpy as np
-import pytest
 
 from gmm_core.generative import sample_spec, supervised_estimates
 from gmm_core.means_only import (
-    means_only_data,
     means_only_path,
     means_only_surface,
     surface_grid,
@@ -20,11 +18,6 @@ from ui.mixture_model.figures import (
     supervised_figure,
 )
 from ui.mixture_model.surface_figures import CLICK_TRACE_NAME, surface_figure
-
-
-@pytest.fixture(scope="module")
-def lecture_data():
-    return means_only_data(4.0, 200, seed=0)
 
 # --- the figure builders ----------------------------------------------------------------------------
 
