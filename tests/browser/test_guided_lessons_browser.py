@@ -11,20 +11,12 @@ import re
 import numpy as np
 import pytest
 
-from devtools.browser import (
-    MAIN_BLOCK,
-    assert_no_exception,
-    click_and_wait,
-    open_app_page,
-    page_url,
-    screenshot,
-    wait_for_rerun,
-)
+from devtools import browser as harness
 from ui.guided.content import load_course
 from ui.guided.models import build
 
 PAGE = "pages/7_Guided_lessons.py"
-CHART = f'{MAIN_BLOCK} [data-testid="stPlotlyChart"]'
+CHART = f'{harness.MAIN_BLOCK} [data-testid="stPlotlyChart"]'
 GRID_LABEL = "click to place your guess at"
 NUMBER = re.compile(r"[-−]?\d+(?:\.\d+)?")
 # Pixel offsets tried around a target until the hover label is the click grid's (a data point
@@ -73,7 +65,7 @@ def _click_near(page, chart, target) -> list[float]:
         if text.startswith(GRID_LABEL):
             announced = _numbers(text)
             page.mouse.click(x + dx, y + dy)
-            wait_for_rerun(page)
+            harness.wait_for_rerun(page)
             return announced
     raise AssertionError(f"no spot near {target} shows the click grid's label (last: {text!r})")
 
@@ -87,10 +79,10 @@ def test_lesson_3_walked_with_real_clicks_on_the_figure(browser, fresh_server):
     lesson = load_course().lesson(3)
     model = build(lesson.model, lesson.setup)
     truth = model.points["new_means"]
-    page = open_app_page(browser, page_url(fresh_server(), PAGE) + "?lesson=3")
-    assert_no_exception(page)
+    page = harness.open_app_page(browser, harness.page_url(fresh_server(), PAGE) + "?lesson=3")
+    harness.assert_no_exception(page)
     page.get_by_text("Step 1 of 4 · Read").wait_for()
-    click_and_wait(page, "Next")
+    harness.click_and_wait(page, "Next")
 
     page.get_by_text("Step 2 of 4 · Predict").wait_for()
     assert page.get_by_role("button", name="Show me", exact=True).is_disabled()
@@ -99,15 +91,15 @@ def test_lesson_3_walked_with_real_clicks_on_the_figure(browser, fresh_server):
     for n_placed, target in enumerate(truth):
         chart = _clickable_chart(page, n_placed)
         placed.append(_click_near(page, chart, target))
-        assert_no_exception(page)
+        harness.assert_no_exception(page)
     _clickable_chart(page, 2)
     for label, point in zip(("μ₁", "μ₂"), placed, strict=True):
         assert [_box(page, f"{label}: x"), _box(page, f"{label}: y")] == pytest.approx(point)
     assert np.all(np.linalg.norm(np.array(placed) - truth, axis=1) < 0.5), (placed, truth)
-    screenshot(page, "guided_lesson_3_guesses")
+    harness.screenshot(page, "guided_lesson_3_guesses")
 
-    click_and_wait(page, "Check")
-    assert_no_exception(page)
+    harness.click_and_wait(page, "Check")
+    harness.assert_no_exception(page)
     right = page.locator('[data-testid="stAlertContentSuccess"]').first
     right.wait_for()
     assert right.inner_text().startswith("Right.")
@@ -116,18 +108,18 @@ def test_lesson_3_walked_with_real_clicks_on_the_figure(browser, fresh_server):
         "selector => [...document.querySelectorAll(selector + ' .js-plotly-plot')].some("
         "plot => plot.data.some(trace => trace.name === 'old means'))", arg=CHART,
         timeout=30_000)
-    screenshot(page, "guided_lesson_3_revealed")
+    harness.screenshot(page, "guided_lesson_3_revealed")
 
-    click_and_wait(page, "Next")
+    harness.click_and_wait(page, "Next")
     page.get_by_text("Step 3 of 4 · Predict").wait_for()
     # The answer computed for this step: π₁ after the M-step against before.
     wanted = {"down": "smaller than now", "up": "larger than now",
               "same": "the same"}[model.facts["pi_change"]]
     page.get_by_text(wanted, exact=True).click()
-    wait_for_rerun(page)
-    click_and_wait(page, "Check")
+    harness.wait_for_rerun(page)
+    harness.click_and_wait(page, "Check")
     page.locator('[data-testid="stAlertContentSuccess"]').first.wait_for()
-    click_and_wait(page, "Next")
+    harness.click_and_wait(page, "Next")
     page.get_by_text("Step 4 of 4 · Read").wait_for()
-    assert_no_exception(page)
+    harness.assert_no_exception(page)
     assert "step=4" in page.url and "answers=3.2_" in page.url

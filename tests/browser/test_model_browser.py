@@ -7,14 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from devtools.browser import (
-    assert_no_exception,
-    click_and_wait,
-    open_app_page,
-    page_url,
-    screenshot,
-    wait_for_rerun,
-)
+from devtools import browser as harness
 from gmm_core import generative
 from gmm_core.means_only import means_only_data, surface_grid, surface_resolution
 from ui.mixture_model import state
@@ -35,8 +28,9 @@ def _surface_chart(page):
 
 @pytest.mark.browser
 def test_the_mixture_model_page_works_from_its_url(browser, fresh_server):
-    page = open_app_page(browser, page_url(fresh_server(), PAGE), timeout_ms=OPEN_TIMEOUT_MS)
-    assert_no_exception(page)
+    page = harness.open_app_page(browser, harness.page_url(fresh_server(), PAGE),
+                                 timeout_ms=OPEN_TIMEOUT_MS)
+    harness.assert_no_exception(page)
     assert page.get_by_role("heading", name="The mixture model", level=1).is_visible()
     assert page.title() == "The mixture model"
     diagram = page.locator('[data-testid="stGraphVizChart"] svg')
@@ -44,9 +38,9 @@ def test_the_mixture_model_page_works_from_its_url(browser, fresh_server):
     labels = diagram.first.locator("text").all_text_contents()
     assert {"xᵢ", "zᵢ", "π", "i = 1..N", "k = 1..K"} <= set(labels)
 
-    click_and_wait(page, "Draw 10")
+    harness.click_and_wait(page, "Draw 10")
     assert page.get_by_text("Draw 10:", exact=False).first.is_visible()
-    assert_no_exception(page)
+    harness.assert_no_exception(page)
 
     # The hand-off: the link to the 2-D stepper carries spec, n, seed and K.
     link = page.locator('a[href*="dataset=generated"]').first
@@ -70,7 +64,7 @@ def test_the_mixture_model_page_works_from_its_url(browser, fresh_server):
                 "y": (high - target[1]) / (high - low) * box["height"]}
     plot_area.hover(position=position)
     plot_area.click(position=position)
-    wait_for_rerun(page)
+    harness.wait_for_rerun(page)
     start_mu1 = page.get_by_label("start μ₁")
     start_mu2 = page.get_by_label("start μ₂")
     assert float(start_mu1.input_value()) == pytest.approx(round(target[0], 2))
@@ -78,11 +72,11 @@ def test_the_mixture_model_page_works_from_its_url(browser, fresh_server):
 
     # The surface's step bar (the section "Why EM climbs" has a second one for the same run).
     page.get_by_role("button", name="Run to convergence", exact=True).first.click()
-    wait_for_rerun(page)
+    harness.wait_for_rerun(page)
     assert page.get_by_text("EM stopped after", exact=False).first.is_visible()
-    assert_no_exception(page)
+    harness.assert_no_exception(page)
     chart.scroll_into_view_if_needed()
-    screenshot(page, "mixture_model_surface")
+    harness.screenshot(page, "mixture_model_surface")
 
 
 def _serious_violations(page) -> list[str]:
@@ -103,10 +97,10 @@ def test_the_page_passes_an_accessibility_audit_and_links_to_why_em_climbs(brows
     which the steppers link to, scrolls to its heading."""
     base_url = fresh_server()
     # The steppers' link: the page's first view with the anchor.
-    page = open_app_page(browser, f"{base_url.rstrip('/')}/{why_em_climbs_link()}",
+    page = harness.open_app_page(browser, f"{base_url.rstrip('/')}/{why_em_climbs_link()}",
                          timeout_ms=OPEN_TIMEOUT_MS)
     assert page.evaluate("() => window.location.hash") == "#why-em-climbs"
-    assert_no_exception(page)
+    harness.assert_no_exception(page)
     heading = page.locator('[id="why-em-climbs"]')
     heading.wait_for(timeout=60_000)
     page.wait_for_function(
@@ -117,12 +111,12 @@ def test_the_page_passes_an_accessibility_audit_and_links_to_why_em_climbs(brows
     assert page.locator(".katex-display").count() == 0
     assert _serious_violations(page) == []
     page.get_by_role("button", name="E-step", exact=True).first.click()
-    wait_for_rerun(page)
+    harness.wait_for_rerun(page)
     page.get_by_role("button", name="M-step", exact=True).last.click()
-    wait_for_rerun(page)
+    harness.wait_for_rerun(page)
     assert page.get_by_text("After an M-step", exact=False).first.is_visible()
     # The text alternatives are there for every figure.
     describe = page.get_by_text("Describe this figure", exact=True)
     assert describe.count() == page.locator('[data-testid="stPlotlyChart"]').count() + 1
     assert _serious_violations(page) == []
-    assert_no_exception(page)
+    harness.assert_no_exception(page)

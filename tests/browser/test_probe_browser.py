@@ -11,15 +11,7 @@ import re
 import numpy as np
 import pytest
 
-from devtools.browser import (
-    PAGE_EM_1D,
-    PAGE_EM_2D,
-    assert_no_exception,
-    open_app_page,
-    page_url,
-    screenshot,
-    wait_for_rerun,
-)
+from devtools import browser as harness
 from gmm_core import datasets
 from ui.figures.click_grid import click_grid
 
@@ -29,7 +21,7 @@ NUMBER = re.compile(r"[-−]?\d+(?:\.\d+)?")
 
 def _switch_probe_on(page):
     page.get_by_text("Probe a point: where would a new x belong?").click()
-    wait_for_rerun(page)
+    harness.wait_for_rerun(page)
     page.wait_for_function(
         "selector => { const plot = document.querySelector(selector + ' .js-plotly-plot');"
         " return plot !== null && plot.querySelector('.nsewdrag') !== null"
@@ -58,10 +50,10 @@ def _probe_inputs(page, feature_names) -> list[float]:
 
 @pytest.mark.browser
 def test_a_click_on_an_empty_spot_moves_the_probe_in_2d(browser, fresh_server):
-    page = open_app_page(browser, page_url(fresh_server(), PAGE_EM_2D)
+    page = harness.open_app_page(browser, harness.page_url(fresh_server(), harness.PAGE_EM_2D)
                          + "?dataset=tutorial-2d&k=3&step=4")
     box = _switch_probe_on(page)
-    assert_no_exception(page)
+    harness.assert_no_exception(page)
     names = datasets.load_preset("tutorial-2d").feature_names[:2]
     before = _probe_inputs(page, names)
     # The upper left of the plot area is empty in this data set.
@@ -70,8 +62,8 @@ def test_a_click_on_an_empty_spot_moves_the_probe_in_2d(browser, fresh_server):
     assert label.startswith("click to move the probe point to"), label
     announced = _numbers(label)
     page.mouse.click(x, y)
-    wait_for_rerun(page)
-    assert_no_exception(page)
+    harness.wait_for_rerun(page)
+    harness.assert_no_exception(page)
     after = _probe_inputs(page, names)
     assert after != before
     assert np.allclose(after, announced, atol=1e-9), (after, announced)
@@ -81,12 +73,12 @@ def test_a_click_on_an_empty_spot_moves_the_probe_in_2d(browser, fresh_server):
         " return [probe.x[0], probe.y[0]]; }", MAIN_CHART)
     assert np.allclose(star, announced)
     assert page.get_by_text("p(component | probe)").is_visible()
-    screenshot(page, "em_2d_probe_clicked")
+    harness.screenshot(page, "em_2d_probe_clicked")
 
 
 @pytest.mark.browser
 def test_a_click_on_a_data_point_moves_the_probe_in_1d(browser, fresh_server):
-    page = open_app_page(browser, page_url(fresh_server(), PAGE_EM_1D)
+    page = harness.open_app_page(browser, harness.page_url(fresh_server(), harness.PAGE_EM_1D)
                          + "?dataset=faithful-eruptions&k=2&step=4")
     box = _switch_probe_on(page)
     preset = datasets.load_preset("faithful-eruptions")
@@ -100,8 +92,8 @@ def test_a_click_on_a_data_point_moves_the_probe_in_1d(browser, fresh_server):
     hovered = float(re.search(rf"{re.escape(name)} = ([-−]?[\d.]+)", label).group(1)
                     .replace("−", "-"))
     page.mouse.click(x, y)
-    wait_for_rerun(page)
-    assert_no_exception(page)
+    harness.wait_for_rerun(page)
+    harness.assert_no_exception(page)
     after = _probe_inputs(page, [name])
     assert after != before
     # The point's value rounded to the digits the click grid resolves (the label shows 4).

@@ -49,6 +49,17 @@ def click(app: AppTest, script: str, label: str) -> AppTest:
     return app
 
 
+def probe_at(app: AppTest, script: str, *coordinates: float) -> AppTest:
+    """Switch the probe point on, then type ``coordinates`` into its number inputs (the first
+    dimensions, in order); rerun after each; check there is no exception after each step."""
+    app.toggle(key=key(app, script, "probe_on")).set_value(True).run()
+    assert_clean(app)
+    for dimension, value in enumerate(coordinates):
+        app.number_input(key=key(app, script, f"probe.{dimension}")).set_value(value).run()
+    assert_clean(app)
+    return app
+
+
 def index(app: AppTest, script: str) -> int:
     return int(app.session_state[key(app, script, "position.em")])
 

@@ -13,6 +13,7 @@ from tests.pages.stepper_helpers import (
     formula_texts,
     index,
     open_page,
+    probe_at,
     show_details,
     tables,
     texts,
@@ -107,9 +108,7 @@ def test_hand_placed_means_in_1d():
 def test_probe_point_in_1d():
     app = open_page(PAGE)
     click(app, PAGE, "EM iteration")
-    app.toggle(key="em1d.probe_on").set_value(True).run()
-    app.number_input(key="em1d.probe.0").set_value(9.5).run()
-    assert_clean(app)
+    probe_at(app, PAGE, 9.5)
     bars = [figure for figure in charts(app) if figure["data"][0]["type"] == "bar"
             and figure["data"][0].get("name") != "histogram (density)"][0]
     assert np.isclose(decode(bars["data"][0]["y"]).sum(), 1.0)

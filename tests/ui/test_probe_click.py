@@ -15,17 +15,14 @@ import pytest
 
 from gmm_core import datasets
 from gmm_core.mixture import MixtureParams
+from tests.pages import stepper_helpers
 from tests.pages.stepper_helpers import (
     PAGE_1D,
     PAGE_2D,
     assert_clean,
-    chart_click,
-    charts,
     click,
-    decode,
     open_page,
     texts,
-    traces,
 )
 from ui.figures import figure_style, mixture_figure_1d, mixture_figure_2d
 from ui.figures.click_grid import GRID_CURVE, click_grid, clicked_point, with_click_grid
@@ -39,12 +36,13 @@ from ui.stepper.page import stepper_page
 
 
 def test_clicked_point_reads_any_trace_when_asked():
-    on_data = chart_click(1.23456, 7.891, curve=2)
+    on_data = stepper_helpers.chart_click(1.23456, 7.891, curve=2)
     assert clicked_point(on_data, (2, 1)) is None  # the means picker: the grid only
     assert clicked_point(on_data, (2, 1), curves=None) == (1.23, 7.9)
     assert clicked_point(on_data, (2, 1), curves=(2,)) == (1.23, 7.9)
     assert clicked_point({"points": []}, (2, 1), curves=None) is None
-    assert clicked_point(chart_click(float("nan"), 1.0, curve=2), (2, 1), curves=None) is None
+    off_the_chart = stepper_helpers.chart_click(float("nan"), 1.0, curve=2)
+    assert clicked_point(off_the_chart, (2, 1), curves=None) is None
 
 
 def test_with_click_grid_puts_the_grid_first_and_keeps_every_trace_looking_the_same():
@@ -96,7 +94,8 @@ def test_the_1d_grid_lies_along_density_zero():
 def test_the_callback_moves_the_probe_and_ignores_a_deselecting_click(monkeypatch):
     page = stepper_page(2)
     state = {page.state.probe.key(0): 0.0, page.state.probe.key(1): 0.0,
-             page.state.key("figure"): {"selection": chart_click(3.14159, -2.71828)}}
+             page.state.key("figure"):
+                 {"selection": stepper_helpers.chart_click(3.14159, -2.71828)}}
     monkeypatch.setattr(session, "st", SimpleNamespace(session_state=state))
     probe_view.move_probe_to_click(page, (2, 1))
     assert (state[page.state.probe.key(0)], state[page.state.probe.key(1)]) == (3.14, -2.7)
@@ -110,9 +109,11 @@ def test_the_callback_moves_the_probe_and_ignores_a_deselecting_click(monkeypatc
 
 def _data_on_screen(figure: dict, n_features: int) -> np.ndarray:
     if n_features == 1:
-        return decode(traces(figure, "data (rug)")[0]["x"]).astype(np.float64)[:, None]
-    points = traces(figure, "data")[0]
-    return np.column_stack([decode(points["x"]), decode(points["y"])]).astype(np.float64)
+        rug = stepper_helpers.traces(figure, "data (rug)")[0]
+        return stepper_helpers.decode(rug["x"]).astype(np.float64)[:, None]
+    points = stepper_helpers.traces(figure, "data")[0]
+    return np.column_stack([stepper_helpers.decode(points["x"]),
+                            stepper_helpers.decode(points["y"])]).astype(np.float64)
 
 
 def _click_figure(app, script: str, selection: dict, monkeypatch) -> None:
@@ -120,7 +121,7 @@ def _click_figure(app, script: str, selection: dict, monkeypatch) -> None:
     page's session state, then rerun the page."""
     n_features = 1 if script == PAGE_1D else 2
     page = stepper_page(n_features)
-    X = _data_on_screen(charts(app)[0], n_features)
+    X = _data_on_screen(stepper_helpers.charts(app)[0], n_features)
     names = [page.state.probe.key(d) for d in range(n_features)]
     state = {name: app.session_state[name] for name in names}
     state[page.state.key("figure")] = {"selection": selection}
@@ -140,35 +141,37 @@ def test_a_click_on_the_figure_moves_the_probe(script, dataset, monkeypatch):
     name = "em1d" if n_features == 1 else "em2d"
     app = open_page(script, {"dataset": dataset, "k": "2"})
     click(app, script, "EM iteration")
-    figure = charts(app)[0]
+    figure = stepper_helpers.charts(app)[0]
     assert "click grid" not in [trace.get("name") for trace in figure["data"]]
 
     app.toggle(key=f"{name}.probe_on").set_value(True).run()
     assert_clean(app)
     assert probe_view.PROBE_CAPTION[n_features] in texts(app.caption)
-    figure = charts(app)[0]
+    figure = stepper_helpers.charts(app)[0]
     grid = figure["data"][GRID_CURVE]
     assert grid["name"] == "click grid"
     X = datasets.load_preset(dataset).X[:, :n_features]
-    assert np.allclose(decode(grid["x"]), click_grid(X).points[:, 0])
+    assert np.allclose(stepper_helpers.decode(grid["x"]), click_grid(X).points[:, 0])
 
     # A click on the last grid point (top right in 2-D, the right end in 1-D) ...
-    target = [float(decode(grid["x"])[-1]), float(decode(grid["y"])[-1])]
-    _click_figure(app, script, chart_click(*target, index=len(decode(grid["x"])) - 1),
+    grid_x, grid_y = stepper_helpers.decode(grid["x"]), stepper_helpers.decode(grid["y"])
+    target = [float(grid_x[-1]), float(grid_y[-1])]
+    _click_figure(app, script, stepper_helpers.chart_click(*target, index=len(grid_x) - 1),
                   monkeypatch)
     wanted = target[:n_features]
     assert [app.number_input(key=f"{name}.probe.{d}").value
             for d in range(n_features)] == wanted
-    probe = traces(charts(app)[0], "probe point")[0]
+    probe = stepper_helpers.traces(stepper_helpers.charts(app)[0], "probe point")[0]
     assert probe["x"] == [wanted[0]]
     if n_features == 2:
         assert probe["y"] == [wanted[1]]
     # ... then a click on a data point moves it onto that point.
-    point = _data_on_screen(charts(app)[0], n_features)[5]
-    data_curve = [trace.get("name") for trace in charts(app)[0]["data"]].index(
+    point = _data_on_screen(stepper_helpers.charts(app)[0], n_features)[5]
+    data_curve = [trace.get("name") for trace in stepper_helpers.charts(app)[0]["data"]].index(
         "data (rug)" if n_features == 1 else "data")
-    _click_figure(app, script, chart_click(*point.tolist(), *([0.0] if n_features == 1 else []),
-                                          curve=data_curve, index=5), monkeypatch)
+    on_point = stepper_helpers.chart_click(*point.tolist(), *([0.0] if n_features == 1 else []),
+                                           curve=data_curve, index=5)
+    _click_figure(app, script, on_point, monkeypatch)
     moved = [app.number_input(key=f"{name}.probe.{d}").value for d in range(n_features)]
     steps = click_grid(X).steps
     assert np.all(np.abs(np.array(moved) - point) <= steps / 2), (moved, point)
@@ -176,4 +179,5 @@ def test_a_click_on_the_figure_moves_the_probe(script, dataset, monkeypatch):
     # Off again: the figure is only looked at.
     app.toggle(key=f"{name}.probe_on").set_value(False).run()
     assert_clean(app)
-    assert "click grid" not in [trace.get("name") for trace in charts(app)[0]["data"]]
+    figure = stepper_helpers.charts(app)[0]
+    assert "click grid" not in [trace.get("name") for trace in figure["data"]]
