@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from gmm_core.kmeans import assign
+from tests.ui.blobs import three_blobs
 from ui.figures.common import figure_style
 from ui.figures.kmeans import (
     add_highlight,
@@ -20,14 +21,8 @@ from ui.figures.kmeans import (
 STYLE = figure_style(100)
 
 
-def _blobs(seed=0):
-    rng = np.random.default_rng(seed)
-    centres = np.array([[0.0, 0.0], [5.0, 0.0], [0.0, 5.0]])
-    return np.vstack([centre + rng.normal(size=(40, 2)) for centre in centres]), centres
-
-
 def test_voronoi_cells_colour_every_grid_point_by_its_nearest_centre():
-    _, centres = _blobs()
+    _, centres = three_blobs()
     trace = voronoi_trace(centres, [-2, 7], [-3, 8], resolution=50)
     xs, ys = np.meshgrid(trace["x"], trace["y"])
     expected = assign(np.stack([xs.ravel(), ys.ravel()], axis=1), centres).reshape(50, 50)
@@ -37,7 +32,7 @@ def test_voronoi_cells_colour_every_grid_point_by_its_nearest_centre():
 
 
 def test_kmeans_figure_shows_cells_points_and_centres_and_highlights():
-    X, centres = _blobs()
+    X, centres = three_blobs()
     labels = assign(X, centres)
     figure = kmeans_figure_2d(X, centres, labels, STYLE)
     names = [trace.name for trace in figure.data]
@@ -73,7 +68,7 @@ def test_inertia_figure_marks_the_current_step_and_convergence():
 
 
 def test_kmeans_figure_shows_column_names_as_text_never_as_plotly_markup():
-    X, centres = _blobs()
+    X, centres = three_blobs()
     names = ("<a href='https://evil.example'>x</a>", "y %{x} <b>")
     figure = kmeans_figure_2d(X, centres, assign(X, centres), STYLE, feature_names=names)
     assert figure.layout.xaxis.title.text == (

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from gmm_core.model_search import model_grid, restarts
+from tests.ui.blobs import three_blobs
 from ui.figures import figure_style
 from ui.selection.figures import (
     DEGENERATE_NAME,
@@ -17,14 +18,8 @@ from ui.selection.figures import (
 STYLE = figure_style(100)
 
 
-def _blobs(seed=0):
-    rng = np.random.default_rng(seed)
-    centres = np.array([[0.0, 0.0], [5.0, 0.0], [0.0, 5.0]])
-    return np.vstack([centre + rng.normal(size=(40, 2)) for centre in centres]), centres
-
-
 def test_criterion_figure_stars_the_best_and_rings_the_selected():
-    X, _ = _blobs(1)
+    X, _ = three_blobs(1)
     grid = model_grid(X, range(1, 5), ["full", "spherical"])
     figure = criterion_figure(grid, "bic", STYLE, selected=(2, "full"))
     by_name = {trace.name: trace for trace in figure.data}
@@ -37,7 +32,7 @@ def test_criterion_figure_stars_the_best_and_rings_the_selected():
 
 
 def test_restart_figures_skip_failed_starts():
-    X, _ = _blobs(2)
+    X, _ = three_blobs(2)
     result = restarts(X, 3, "full", init="random-points", n_starts=6)
     values = np.append(result.log_likelihoods, np.nan)
     histogram = restarts_histogram(values, STYLE)
@@ -51,7 +46,7 @@ def test_restart_figures_skip_failed_starts():
 
 
 def _grid(n_starts=3, **options):
-    X, _ = _blobs(3)
+    X, _ = three_blobs(3)
     return model_grid(X, range(1, 5), ["full", "tied"], n_starts=n_starts, **options)
 
 
@@ -87,7 +82,7 @@ def test_whiskers_span_each_models_sound_starts():
 
 def _tiny_grid(feature_names=("x", "y")):
     """12 points, K up to 8: K >= N/2 gives degenerate fits."""
-    X, _ = _blobs(4)
+    X, _ = three_blobs(4)
     return model_grid(X[::10], range(1, 9), ["full", "spherical"], n_starts=2,
                       feature_names=feature_names)
 
@@ -119,7 +114,7 @@ def test_a_column_name_with_markup_stays_text_in_the_tooltips():
 
 
 def test_restart_histogram_stacks_runs_by_how_they_ended():
-    X, _ = _blobs(2)
+    X, _ = three_blobs(2)
     result = restarts(X, 4, "full", init="random-points", n_starts=8, max_iter=3)
     histogram = restarts_histogram(result.log_likelihoods, STYLE, outcomes=result.outcomes,
                                    best=result.best.log_likelihood)
