@@ -43,20 +43,28 @@ def _relative_reg(X, fraction):
     return fraction * max(variance, magnitude, 1e-300)
 
 
+def _run_all_iterations(problem, relative_reg: float, max_iter: int) -> EMRun:
+    """EM on a drawn ``problem`` from its own start, reg_covar = ``relative_reg`` x the data's
+    variance and tol = 0, for exactly ``max_iter`` iterations (checked)."""
+    X, n_components, covariance_type, method, seed = problem
+    reg_covar = _relative_reg(X, relative_reg)
+    start = initial_params(X, n_components, covariance_type, method, seed=seed, reg_covar=reg_covar)
+    run = EMRun(X, start, reg_covar=reg_covar, tol=0, max_iter=max_iter)
+    run.run_to_convergence()
+    assert run.status == "max_iter"
+    return run
+
+
 # EM_PROPERTY_EXAMPLES=2000 explores further (a few minutes).
 @settings(max_examples=int(os.environ.get("EM_PROPERTY_EXAMPLES", 150)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems(min_points_per_component=8))
 def test_log_likelihood_never_decreases(problem):
     """With about 8 points per component, so that no covariance is near-singular: there the
     round-off of the log-likelihood grows with the condition number (see the next test)."""
-    X, n_components, covariance_type, method, seed = problem
     # reg_covar makes the M-step a slightly *different* update (not the exact maximiser), which
     # can lower the likelihood when it is large next to the data's variance; keep it negligible.
-    reg_covar = _relative_reg(X, 1e-9)
-    start = initial_params(X, n_components, covariance_type, method, seed=seed, reg_covar=reg_covar)
-    run = EMRun(X, start, reg_covar=reg_covar, tol=0, max_iter=25)
-    run.run_to_convergence()
-    assert run.status == "max_iter"
+    run = _run_all_iterations(problem, 1e-9, max_iter=25)
+    X = problem[0]
     falls = likelihood_decreases(run.log_likelihoods, rtol=1e-10, n_samples=len(X))
     assert falls.size == 0, run.log_likelihoods
 
@@ -65,12 +73,7 @@ def test_log_likelihood_never_decreases(problem):
 @given(problems(allow_duplicates=True))
 def test_responsibilities_sum_to_one_and_nothing_is_nan(problem):
     """Duplicate points, one-point clusters and K close to N, with reg_covar > 0."""
-    X, n_components, covariance_type, method, seed = problem
-    reg_covar = _relative_reg(X, 1e-6)
-    start = initial_params(X, n_components, covariance_type, method, seed=seed, reg_covar=reg_covar)
-    run = EMRun(X, start, reg_covar=reg_covar, tol=0, max_iter=15)
-    run.run_to_convergence()
-    assert run.status == "max_iter"
+    run = _run_all_iterations(problem, 1e-6, max_iter=15)
     for index in range(len(run)):
         entry = run[index]
         assert np.isfinite(entry.log_likelihood)

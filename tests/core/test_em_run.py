@@ -22,12 +22,15 @@ from gmm_core.mixture import (
     sample,
 )
 
+# The centres of _three_blobs: far apart next to the unit noise, so EM finds them.
+THREE_CENTRES = np.array([[0.0, 0.0], [6.0, 1.0], [2.0, 7.0]])
+
 
 def _three_blobs(seed=0, n=300):
+    """(X, labels): (n, 2) points around THREE_CENTRES, each centre drawn with equal odds."""
     rng = np.random.default_rng(seed)
-    centres = np.array([[0.0, 0.0], [6.0, 1.0], [2.0, 7.0]])
     labels = rng.integers(0, 3, size=n)
-    return centres[labels] + rng.normal(size=(n, 2)), labels
+    return THREE_CENTRES[labels] + rng.normal(size=(n, 2)), labels
 
 
 def test_history_alternates_e_and_m_and_e_keeps_the_parameters():

@@ -107,16 +107,18 @@ def test_several_bad_values_give_one_message_each():
     assert len(problems) == 3
 
 
-def test_csv_cannot_be_deep_linked():
-    settings, problems = parse_query({"dataset": "csv"}, SPEC_2D)
-    assert settings.dataset == "tutorial-2d"
-    assert "dataset=csv cannot be reopened from a link" in problems[0]
-
-
-def test_a_1d_dataset_is_refused_on_the_2d_page():
-    settings, problems = parse_query({"dataset": "faithful-eruptions"}, SPEC_2D)
-    assert settings.dataset == "tutorial-2d"
-    assert "not a data set of this page" in problems[0]
+@pytest.mark.parametrize(("query", "setting", "fallback", "reason"), [
+    pytest.param({"dataset": "csv"}, "dataset", "tutorial-2d",
+                 "dataset=csv cannot be reopened from a link", id="csv_cannot_be_deep_linked"),
+    pytest.param({"dataset": "faithful-eruptions"}, "dataset", "tutorial-2d",
+                 "not a data set of this page", id="a_1d_dataset_is_refused_on_the_2d_page"),
+    pytest.param({"init": "given-means"}, "init", "k-means++",
+                 "init=given-means needs means=", id="given_means_without_means_falls_back"),
+])
+def test_a_refused_value_falls_back_and_says_why(query, setting, fallback, reason):
+    settings, problems = parse_query(query, SPEC_2D)
+    assert getattr(settings, setting) == fallback
+    assert reason in problems[0]
 
 
 def test_unknown_parameters_are_reported_but_streamlits_own_are_not():
@@ -159,12 +161,6 @@ def test_hand_placed_means_override_a_different_k_with_a_notice():
                                      SPEC_2D)
     assert settings.k == 2
     assert "k=5 ignored: the link places 2 means" in problems[0]
-
-
-def test_given_means_without_means_falls_back():
-    settings, problems = parse_query({"init": "given-means"}, SPEC_2D)
-    assert settings.init == "k-means++"
-    assert "init=given-means needs means=" in problems[0]
 
 
 def test_given_means_without_means_opens_the_means_picker_where_there_is_one():
