@@ -7,7 +7,8 @@ numbers and the formulas of the current half-step; the link to this view; the co
 """
 
 from ui import pages
+from ui.kit.display import start_page
 from ui.stepper.screen import stepper_screen
 
-stepper_screen(pages.EM_1D, n_features=1,
-               title="EM in 1-D: a mixture of Gaussians on a line")
+start_page(pages.EM_1D, title="EM in 1-D: a mixture of Gaussians on a line")
+stepper_screen(n_features=1)

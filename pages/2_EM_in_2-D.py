@@ -7,7 +7,8 @@ the link to this view; the collapse lesson and the textbook example.
 """
 
 from ui import pages
+from ui.kit.display import start_page
 from ui.stepper.screen import stepper_screen
 
-stepper_screen(pages.EM_2D, n_features=2,
-               title="EM in 2-D: Gaussian mixtures, one half-step at a time")
+start_page(pages.EM_2D, title="EM in 2-D: Gaussian mixtures, one half-step at a time")
+stepper_screen(n_features=2)

@@ -80,12 +80,13 @@ _VISUALLY_HIDDEN = ("position:absolute;width:1px;height:1px;padding:0;margin:-1p
                     "overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0")
 
 
-def screen_reader_html(text: str) -> str:
+def screen_reader_html(text: str, *, lead: str = "") -> str:
     """``text`` (plain; escaped here) as an HTML span that screen readers read and no one sees:
     for Markdown shown with ``unsafe_allow_html=True``. The span's content is still Markdown
     (a link or image written in it would render), so it is escaped as Markdown, which also
-    keeps ``<`` and ``&`` literal."""
-    return (f'<span style="{_VISUALLY_HIDDEN}">'
+    keeps ``<`` and ``&`` literal. ``lead``: plain words written by the app, put first as they
+    are (escaping puts invisible word joiners after colons)."""
+    return (f'<span style="{_VISUALLY_HIDDEN}">{lead}'
             f"{untrusted_markdown(text, max_chars=DESCRIPTION_CHARS)}</span>")
 
 
@@ -98,7 +99,7 @@ def figure_description(description: str, *, caption: str = "",
     figure itself says nothing to it); everyone can open it under "Describe this figure".
     read_aloud: False when the figure already gives screen readers the text (an image's alt).
     """
-    hidden = screen_reader_html(f"Figure: {description}") if read_aloud else ""
+    hidden = screen_reader_html(description, lead="Figure: ") if read_aloud else ""
     if caption or hidden:
         st.caption(caption + hidden, unsafe_allow_html=True)
     with st.expander(DESCRIBE_FIGURE):

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.kit.display import start_page
 from ui.stepper.lessons import lesson_buttons
 from ui.stepper.page import stepper_page
 from ui.stepper.sidebar import current_run, sidebar
 from ui.stepper.view import main_view
 
 
-def stepper_screen(entry, *, n_features: int, title: str) -> None:
-    """Draw the stepper for ``n_features``-D data: the sidebar (data, model, display, lessons,
-    room), then the stepping bar, the figure, the log-likelihood chart and the panels.
-
-    entry: the page's ``ui.pages.Page``; title: its heading. Stops the script when the sidebar
-    has no run to show (an unusable CSV, a start that cannot be built: it has said why).
+def stepper_screen(*, n_features: int) -> None:
+    """Draw the stepper for ``n_features``-D data, after the page's ``start_page``: the sidebar
+    (data, model, display, lessons, room), then the stepping bar, the figure, the
+    log-likelihood chart and the panels. Stops the script when the sidebar has no run to show
+    (an unusable CSV, a start that cannot be built: it has said why).
     """
-    start_page(entry, title=title)
     page = stepper_page(n_features=n_features)
     setup = sidebar(page, lessons=lesson_buttons)
     run = None if setup is None else current_run(page, setup)
