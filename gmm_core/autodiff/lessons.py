@@ -275,14 +275,10 @@ class JacobianStudy:
     smoothness: tuple[Smoothness, ...] = ()  # one report per component (kinks, one-sided slopes)
 
     @property
-    def forward_sweeps(self) -> int:
-        """Forward mode builds the Jacobian a column per sweep: n sweeps for n inputs."""
-        return self.by_columns.shape[1]
-
-    @property
-    def reverse_sweeps(self) -> int:
-        """Reverse mode builds it a row per sweep: m sweeps for m outputs."""
-        return self.by_rows.shape[0]
+    def sweeps(self) -> tuple[int, int]:
+        """(forward, reverse): forward mode builds the Jacobian a column per sweep (n sweeps for
+        n inputs), reverse mode a row per sweep (m sweeps for m outputs)."""
+        return self.by_columns.shape[1], self.by_rows.shape[0]
 
 
 def jacobian_study(expressions: Sequence[Expression], point: dict[str, float]) -> JacobianStudy:

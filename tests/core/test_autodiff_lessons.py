@@ -77,5 +77,5 @@ def test_jacobian_by_columns_equals_jacobian_by_rows():
     np.testing.assert_allclose(study.by_columns, expected, rtol=1e-15)
     np.testing.assert_allclose(study.by_rows, expected, rtol=1e-15)
     np.testing.assert_allclose(study.by_vector_duals, expected, rtol=1e-15)
-    assert (study.forward_sweeps, study.reverse_sweeps) == (3, 2)
+    assert study.sweeps == (3, 2)
     np.testing.assert_allclose(study.values, [1.5 + math.sin(2.0), -2.0])

@@ -98,12 +98,12 @@ class ExportView:
     @property
     def n_samples(self) -> int:
         """N, the points the run used (all of them, also when a picture draws a sample)."""
-        return self.X.shape[0]
+        return len(self.X)
 
     @property
     def n_features(self) -> int:
-        """D, 1 or 2: which stepper page the view comes from."""
-        return self.X.shape[1]
+        """D, 1 or 2: which stepper page the view comes from (the width of X)."""
+        return self.history[0].params.n_features
 
     @property
     def n_components(self) -> int:
