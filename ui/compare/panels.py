@@ -16,12 +16,9 @@ from ui.compare.sidebar import PairSetup
 from ui.compare.state import EM, KMEANS, STATE
 from ui.figures import log_likelihood_figure, mixture_figure_2d
 from ui.figures.kmeans import add_highlight, inertia_figure, kmeans_figure_2d, relax_aspect
-from ui.kit.display import show_figure
-from ui.kit.escape import untrusted_markdown
+from ui.kit.display import figure_description, show_figure
 from ui.kit.step_rules import KIND_NAMES
 from ui.kit.text import MISSING, number
-
-DESCRIPTION_CHARS = 4000
 
 
 def _changed(run, index: int) -> int | None:
@@ -43,11 +40,12 @@ def _ari(truth, labels) -> str:
     return f"{adjusted_rand_index(truth, labels):.3f}"
 
 
-def _figure(figure, key: str, description: str) -> None:
-    """A figure and its text alternative (plain text that may quote column names: escaped)."""
+def _figure(figure, key: str, description: str, caption: str = "") -> None:
+    """A figure, its caption and its text alternative: ``description`` is plain text that may
+    quote column names (the kit escapes it, reads it to screen readers and offers it under
+    "Describe this figure")."""
     show_figure(figure, key=key)
-    with st.expander("Describe this figure"):
-        st.markdown(untrusted_markdown(description, max_chars=DESCRIPTION_CHARS))
+    figure_description(description, caption=caption)
 
 
 def _side(title: str, figure, key: str, description: str, metrics: Sequence[tuple[str, str]],
@@ -139,16 +137,17 @@ def _curves(setup: PairSetup, kmeans_history, em_history, positions: dict[str, i
         _figure(inertia_figure(inertias, [entry.kind for entry in kmeans_history],
                                positions[KMEANS], style, status=pair.kmeans.status()),
                 STATE.key("inertia_fig"),
-                describe.inertia_chart(inertias, positions[KMEANS], pair.kmeans.status()))
-        st.caption("Inertia Σ_i ‖x_i − μ_{z_i}‖²: each point's squared distance to the centre "
-                   "of its cluster z_i. Neither an assignment nor an update ever raises it.")
+                describe.inertia_chart(inertias, positions[KMEANS], pair.kmeans.status()),
+                caption="Inertia Σ_i ‖x_i − μ_{z_i}‖²: each point's squared distance to the "
+                        "centre of its cluster z_i. Neither an assignment nor an update ever "
+                        "raises it.")
     with right:
         _figure(log_likelihood_figure(values, [entry.kind for entry in em_history],
                                       positions[EM], style, lower_bounds=bounds,
                                       status=pair.em.status()),
                 STATE.key("likelihood_fig"),
-                describe.likelihood_chart(values, bounds, positions[EM], pair.em.status()))
-        st.caption(likelihood_caption(setup))
+                describe.likelihood_chart(values, bounds, positions[EM], pair.em.status()),
+                caption=likelihood_caption(setup))
 
 
 def likelihood_caption(setup: PairSetup) -> str:

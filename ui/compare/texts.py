@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.compare.notes import EmModel
+from ui.kit.accessible import formula
 from ui.kit.notation import glossary
 
 _EM_SIDES = {
@@ -52,7 +53,7 @@ def why_fixed_sigma_leads_to_kmeans(model: EmModel) -> None:
             "responsibility is then a softmax of squared distances (the factors 1/K and "
             "(2πσ²)^(−D/2) of π_k N(x_i | μ_k, σ²I) cancel):"
         )
-        st.latex(r"r_{ik} = \frac{\exp\!\left(-\lVert x_i-\mu_k\rVert^2 / 2\sigma^2\right)}"
+        formula(r"r_{ik} = \frac{\exp\!\left(-\lVert x_i-\mu_k\rVert^2 / 2\sigma^2\right)}"
                  r"{\sum_{j=1}^{K} \exp\!\left(-\lVert x_i-\mu_j\rVert^2 / 2\sigma^2\right)}")
         st.markdown(
             "**Soft EM with a fixed σ tends to k-means as σ → 0, but is not k-means.** For "
@@ -64,7 +65,7 @@ def why_fixed_sigma_leads_to_kmeans(model: EmModel) -> None:
             "shared σ** and shrink σ: the colours harden, the circles shrink and the gap to "
             "k-means' centres closes."
         )
-        st.latex(r"z_i = \arg\max_k r_{ik} = \arg\min_k \lVert x_i-\mu_k\rVert^2,"
+        formula(r"z_i = \arg\max_k r_{ik} = \arg\min_k \lVert x_i-\mu_k\rVert^2,"
                  r"\qquad \mu_k = \frac{1}{N_k}\sum_{i:\, z_i = k} x_i")
         st.markdown(
             "**Hard EM with a fixed σ is k-means, at every σ.** Hard EM (classification EM) "
