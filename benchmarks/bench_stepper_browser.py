@@ -109,7 +109,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=10_000, help="number of points")
     parser.add_argument("--rounds", type=int, default=12, help="measured clicks per page")
     parser.add_argument("--warmup", type=int, default=2)
-    parser.add_argument("--page", default="pages/2_EM_in_2-D.py")
+    parser.add_argument("--page", default="pages/3_EM_in_2-D.py")
     arguments = parser.parse_args()
     from playwright.sync_api import sync_playwright
 

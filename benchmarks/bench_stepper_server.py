@@ -46,7 +46,7 @@ def median_run_time(app: AppTest, click, clicks: int) -> float:
 
 
 def stepper_time(n_points: int, clicks: int) -> float:
-    app = AppTest.from_file(str(REPO_ROOT / "pages/2_EM_in_2-D.py"), default_timeout=600)
+    app = AppTest.from_file(str(REPO_ROOT / "pages/3_EM_in_2-D.py"), default_timeout=600)
     app.query_params.update({"dataset": "blobs", "n": str(n_points), "k": "5", "seed": "1",
                              "tol": "1e-12", "iter": "1000"})
     app.run()

@@ -10,7 +10,7 @@ Typical browser test::
     @pytest.mark.browser
     def test_something(browser, fresh_server):
         base_url = fresh_server()                      # a server no one has visited yet
-        page = open_app_page(browser, page_url(base_url, "pages/2_EM_in_2-D.py"))
+        page = open_app_page(browser, page_url(base_url, "pages/3_EM_in_2-D.py"))
         click_and_wait(page, "E-step")
         assert_no_exception(page)
         screenshot(page, "em_2d_after_e_step")
@@ -53,8 +53,8 @@ SERVER_START_TIMEOUT_S = 60.0
 RUN_TIMEOUT_MS = 60_000
 
 # The stepper pages' scripts (page_url turns them into their URLs).
-PAGE_EM_1D = "pages/1_EM_in_1-D.py"
-PAGE_EM_2D = "pages/2_EM_in_2-D.py"
+PAGE_EM_1D = "pages/2_EM_in_1-D.py"
+PAGE_EM_2D = "pages/3_EM_in_2-D.py"
 
 APP_FINISHED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 APP_COMPILE_ERROR = '[data-testid="stApp"][data-test-script-state="compilationError"]'
@@ -148,7 +148,7 @@ def streamlit_server(*extra_args: str, script: str = "app.py",
 def page_url(base_url: str, page_file: str) -> str:
     """The URL of a page script of Streamlit's built-in ``pages/`` mechanism.
 
-    ``page_url("http://127.0.0.1:8501", "pages/2_EM_in_2-D.py")`` is
+    ``page_url("http://127.0.0.1:8501", "pages/3_EM_in_2-D.py")`` is
     ``"http://127.0.0.1:8501/EM_in_2-D"``; ``"app.py"`` (the entry point) maps to the root.
     """
     from streamlit.source_util import page_icon_and_name

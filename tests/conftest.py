@@ -33,7 +33,7 @@ def lecture_data() -> np.ndarray:
 
 @pytest.fixture
 def run_app() -> Callable[..., AppTest]:
-    """A factory: ``at = run_app("pages/2_EM_in_2-D.py", query_params={"k": "3"})``.
+    """A factory: ``at = run_app("pages/3_EM_in_2-D.py", query_params={"k": "3"})``.
 
     Loads the script (path relative to the repository root) with a generous timeout, sets the
     query parameters, runs it once and returns the AppTest.

@@ -32,26 +32,26 @@ HOME = Page(
     "app.py", "", "Home", ":material/home:",
     "What the app teaches, a one-click demo, and every page with a picture.")
 EM_1D = Page(
-    "pages/1_EM_in_1-D.py", "EM_in_1-D", "EM in 1-D", ":material/area_chart:",
+    "pages/2_EM_in_1-D.py", "EM_in_1-D", "EM in 1-D", ":material/area_chart:",
     "EM on a line, one half-step at a time: the histogram, each weighted Gaussian and their "
     "mixture, the data as a rug coloured by responsibilities, the log-likelihood, and the "
     "formulas with the current numbers plugged in.")
 EM_2D = Page(
-    "pages/2_EM_in_2-D.py", "EM_in_2-D", "EM in 2-D", ":material/scatter_plot:",
+    "pages/3_EM_in_2-D.py", "EM_in_2-D", "EM in 2-D", ":material/scatter_plot:",
     "EM in the plane: points coloured by responsibilities, 1σ and 2σ ellipses, E-step and "
     "M-step buttons, Play, a history slider, deep links, the collapse lesson (reg_covar = 0) "
     "and the textbook example that scikit-learn stops early.")
 COMPARE = Page(
-    "pages/3_k-means_vs_EM.py", "k-means_vs_EM", "k-means vs EM", ":material/compare:",
+    "pages/4_k-means_vs_EM.py", "k-means_vs_EM", "k-means vs EM", ":material/compare:",
     "The same data and the same start for both: hard clusters and their cells against "
     "responsibilities and ellipses, stepped side by side, with the scenarios where k-means "
     "fails and the σ slider that turns EM into k-means.")
 MODEL_SELECTION = Page(
-    "pages/4_Model_selection.py", "Model_selection", "Model selection", ":material/leaderboard:",
+    "pages/5_Model_selection.py", "Model_selection", "Model selection", ":material/leaderboard:",
     "How many components? BIC and AIC for K = 1 to 10 and every covariance type, restarts "
     "that reveal local optima, and Old Faithful: one Gaussian against two.")
 MIXTURE_MODEL = Page(
-    "pages/5_The_mixture_model.py", "The_mixture_model", "The mixture model",
+    "pages/1_The_mixture_model.py", "The_mixture_model", "The mixture model",
     ":material/account_tree:",
     "The story the model tells: draw points from a mixture you set, hide their colours, ask "
     "which component made a point, and see why the means-only likelihood needs EM.")

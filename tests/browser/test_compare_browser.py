@@ -1,5 +1,6 @@
-"""The pages "k-means vs EM" and "Model selection" in a real browser, each opened by its URL as
-the first request to a fresh server."""
+"""The page "k-means vs EM" in a real browser: opened by its URL as the first request to a fresh
+server, used by keyboard alone and under axe-core's accessibility audit. (Model selection has its
+own file, test_model_selection_browser.)"""
 
 import re
 
@@ -12,6 +13,7 @@ from devtools.browser import (
     screenshot,
     wait_for_rerun,
 )
+from tests.browser.axe_audit import blocking_violations, tab_to
 from ui.compare.view import button_key
 
 
@@ -37,7 +39,7 @@ def plotly_count(page) -> int:
 
 @pytest.mark.browser
 def test_kmeans_vs_em_opens_by_url_and_steps(browser, fresh_server):
-    url = page_url(fresh_server(), "pages/3_k-means_vs_EM.py") + "?dataset=unequal-sizes"
+    url = page_url(fresh_server(), "pages/4_k-means_vs_EM.py") + "?dataset=unequal-sizes"
     page = open_app_page(browser, url)
     assert_no_exception(page)
     assert page.get_by_role("heading", name="k-means vs EM", level=1).is_visible()
@@ -54,16 +56,50 @@ def test_kmeans_vs_em_opens_by_url_and_steps(browser, fresh_server):
     assert "half-step 0" in page.locator("body").inner_text()
 
 
+def half_steps(page) -> tuple[int, int]:
+    """The half-steps in the lines above the two figures ("k-means · half-step 2: ...")."""
+    text = page.locator("body").inner_text()
+    found = re.findall(r"(?:k-means|EM[^·\n]*) · half-step (\d+):", text)
+    return int(found[0]), int(found[1])
+
+
 @pytest.mark.browser
-def test_model_selection_opens_by_url(browser, fresh_server):
-    url = page_url(fresh_server(), "pages/4_Model_selection.py") + "?dataset=faithful&k=2"
+def test_kmeans_vs_em_by_keyboard_alone_with_text_alternatives(browser, fresh_server):
+    url = page_url(fresh_server(), "pages/4_k-means_vs_EM.py") + "?dataset=unequal-spreads"
     page = open_app_page(browser, url)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 4")
+    assert blocking_violations(page) == []
+    # The shortcuts of the shared bar: Right = the next half-step, I = EM iteration,
+    # Left = Back, Home = Reset (keys reach the app once the page, not a text box, has focus).
+    page.locator("h1").first.click()
+    for key, expected in (("ArrowRight", (1, 1)), ("i", (2, 2)), ("ArrowLeft", (1, 1)),
+                          ("Home", (0, 0))):
+        page.keyboard.press(key)
+        wait_for_rerun(page)
+        page.wait_for_function(
+            "expected => document.body.innerText.includes('k-means · half-step ' + expected)",
+            arg=str(expected[0]))
+        assert half_steps(page) == expected, key
+    # Tab to EM's own E-step button and press it with Enter.
+    page.locator("h1").first.click()
+    tab_to(page, "e => e.tagName === 'BUTTON' && e.closest('.st-key-kmvem-step_button-em-e_step')")
+    page.keyboard.press("Enter")
+    wait_for_rerun(page)
+    assert half_steps(page) == (0, 1)
+    # Tab to the first "Describe this figure" and open it with Enter: the text alternative.
+    tab_to(page, "e => e.innerText && e.innerText.includes('Describe this figure')")
+    page.keyboard.press("Enter")
+    # (the text is escaped Markdown: invisible word joiners follow its colons)
+    description = page.locator('[data-testid="stExpanderDetails"]').get_by_text(
+        "k-means, half-step 0 (start, iteration 0)")
+    description.wait_for(state="visible")
+    assert "centre 1 at (" in description.inner_text()
+    # A sidebar toggle by keyboard: Space switches on hard EM.
+    tab_to(page, "e => e.type === 'checkbox' && "
+                 "(e.closest('label')?.innerText || '').startsWith('Hard EM')")
+    page.keyboard.press("Space")
+    wait_for_rerun(page)
+    page.get_by_text("Hard EM · half-step", exact=False).first.wait_for(state="visible")
     assert_no_exception(page)
-    assert page.get_by_role("heading", name="Model selection: how many components?",
-                            level=1).is_visible()
-    body = page.locator("body").inner_text()
-    assert "BIC chooses K =" in body
-    assert "Old Faithful: one Gaussian or two?" in body
-    # grid (BIC, AIC), the fit shown, restarts (histogram, best fit, comparison), Faithful (2)
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 8")
-    screenshot(page, "model_selection")
+    assert blocking_violations(page) == []
+    screenshot(page, "kmeans_vs_em_keyboard")

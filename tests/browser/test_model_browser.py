@@ -13,7 +13,7 @@ from gmm_core.means_only import means_only_data, surface_grid, surface_resolutio
 from ui.mixture_model import state
 from ui.mixture_model.links import stepper_query, why_em_climbs_link
 
-PAGE = "pages/5_The_mixture_model.py"
+PAGE = "pages/1_The_mixture_model.py"
 # The page is long (eight sections, a dozen figures): its first view on a fresh server of a
 # shared 2-core machine can take minutes.
 OPEN_TIMEOUT_MS = 180_000

@@ -3,7 +3,6 @@ fresh server, used by keyboard alone, audited by axe-core, and with every figure
 alternative reachable."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from devtools.browser import (
     assert_no_exception,
@@ -12,32 +11,13 @@ from devtools.browser import (
     screenshot,
     wait_for_rerun,
 )
+from tests.browser.axe_audit import blocking_violations, tab_to
 
-PAGE = "pages/4_Model_selection.py"
+PAGE = "pages/5_Model_selection.py"
 # Small and fast: the 1-D eruption durations, K up to 4, two starts per model.
 QUERY = "?dataset=faithful-eruptions&kmax=4&starts=2"
 # The first view fits the grid, the restarts and Old Faithful: slow on a busy 2-core machine.
 TIMEOUT_MS = 240_000
-
-
-def serious_violations(page) -> list[str]:
-    """axe-core's critical and serious WCAG 2.1 A/AA violations, one line each."""
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": [
-        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
-    return [f"{violation['id']} ({violation['impact']}): "
-            + "; ".join(str(node["target"]) for node in violation["nodes"][:3])
-            for violation in results.response["violations"]
-            if violation["impact"] in ("critical", "serious")]
-
-
-def tab_to(page, matches: str, max_tabs: int = 300) -> None:
-    """Press Tab until the focused element satisfies the JavaScript predicate ``matches``."""
-    for _ in range(max_tabs):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"(() => {{ const e = document.activeElement; return !!e && "
-                         f"({matches})(e); }})()"):
-            return
-    raise AssertionError(f"Tab never reached an element matching {matches}")
 
 
 @pytest.mark.browser
@@ -51,7 +31,7 @@ def test_model_selection_by_keyboard_alone_with_text_alternatives(browser, fresh
     body = page.locator("body").inner_text()
     assert "BIC chooses K =" in body and "(scikit-learn's sign, lower is better" in body
     assert "Old Faithful: one Gaussian or two?" in body
-    assert serious_violations(page) == []
+    assert blocking_violations(page) == []
     # The first "Describe this figure", opened with Enter: the BIC chart in words.
     page.locator("h1").first.click()
     tab_to(page, "e => e.innerText && e.innerText.includes('Describe this figure')")
@@ -78,5 +58,5 @@ def test_model_selection_by_keyboard_alone_with_text_alternatives(browser, fresh
     page.wait_for_function("() => location.search.includes('degenerate=0')",
                            timeout=TIMEOUT_MS)
     assert_no_exception(page)
-    assert serious_violations(page) == []
+    assert blocking_violations(page) == []
     screenshot(page, "model_selection_keyboard")

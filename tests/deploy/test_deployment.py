@@ -22,7 +22,7 @@ from streamlit import config as streamlit_config
 from gmm_core import datasets
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-PAGE_2D = REPO_ROOT / "pages" / "2_EM_in_2-D.py"
+PAGE_2D = REPO_ROOT / "pages" / "3_EM_in_2-D.py"
 
 
 def _requirements(lines: list[str]) -> dict[str, str]:

@@ -14,7 +14,7 @@ from tests.conftest import REPO_ROOT
 from tests.pages.stepper_helpers import visible
 from ui.kit.accessible import DESCRIBE
 
-PAGE = "pages/4_Model_selection.py"
+PAGE = "pages/5_Model_selection.py"
 # A grid with several starts per model takes tens of seconds the first time on a busy 2-core
 # machine (later runs share its result).
 TIMEOUT_S = 600

@@ -11,8 +11,8 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-PAGE_1D = "pages/1_EM_in_1-D.py"
-PAGE_2D = "pages/2_EM_in_2-D.py"
+PAGE_1D = "pages/2_EM_in_1-D.py"
+PAGE_2D = "pages/3_EM_in_2-D.py"
 PREFIX = {PAGE_1D: "em1d", PAGE_2D: "em2d"}
 STEP_BUTTONS = {"E-step": "step_button.main.e_step", "M-step": "step_button.main.m_step",
                 "EM iteration": "step_button.main.iterate",

@@ -12,7 +12,7 @@ from gmm_core.comparison import COMPARISON_PRESETS, load_comparison_preset
 from tests.pages.stepper_helpers import visible
 from ui.compare.view import ACTIONS, button_key
 
-PAGE = "pages/3_k-means_vs_EM.py"
+PAGE = "pages/4_k-means_vs_EM.py"
 KEY = "kmvem."
 PLAY = KEY + "play_button.both"
 

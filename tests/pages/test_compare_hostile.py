@@ -13,7 +13,7 @@ from ui.compare.links import KNOWN_PARAMETERS
 from ui.compare.view import button_key
 from ui.kit import stepping
 
-PAGE = "pages/3_k-means_vs_EM.py"
+PAGE = "pages/4_k-means_vs_EM.py"
 KEY = "kmvem."
 
 HOSTILE = (

@@ -7,7 +7,7 @@ from tests.pages.stepper_helpers import charts, decode
 from ui.kit.view_settings import parse_query, stepper_link_spec, to_query
 from ui.mixture_model.links import stepper_query
 
-PAGE = "pages/2_EM_in_2-D.py"
+PAGE = "pages/3_EM_in_2-D.py"
 SPEC = generative.PRESET_SPECS["two-separated"][1]
 
 

@@ -19,7 +19,7 @@ from ui.mixture_model.state import DEFAULT_N, STATE
 from ui.mixture_model.story import play_batch
 from ui.mixture_model.surface import start_from_selection
 
-PAGE = "pages/5_The_mixture_model.py"
+PAGE = "pages/1_The_mixture_model.py"
 DEFAULT_SPEC = generative.PRESET_SPECS[generative.DEFAULT_PRESET][1]
 
 

@@ -22,7 +22,7 @@ from ui.kit.stepping import BUTTON_NAMES
 from ui.mixture_model import bound, gaussian
 from ui.mixture_model.state import STATE
 
-PAGE = "pages/5_The_mixture_model.py"
+PAGE = "pages/1_The_mixture_model.py"
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from tests.ui.escape_corpus import CORPUS, LONG_TEXT
 from ui.kit.escape import WORD_JOINER
 from ui.mixture_model.links import PAGE_PARAMETERS
 
-PAGE = "pages/5_The_mixture_model.py"
+PAGE = "pages/1_The_mixture_model.py"
 HOSTILE = (
     "[Re-login](https://evil.example/p)",
     "![](https://evil.example/pixel.png)",

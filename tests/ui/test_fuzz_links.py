@@ -191,25 +191,25 @@ def test_serialise_parse_serialise_is_stable_for_valid_settings(data, n_features
 # --- nasty links opened on the real pages -------------------------------------------------------
 
 NASTY_LINKS = {
-    "pages/1_EM_in_1-D.py": [
+    "pages/2_EM_in_1-D.py": [
         {"dataset": "blobs", "k": "-3", "n": "1e309", "step": "nan"},
         {"dataset": "blobs-1d", "n": "10", "k": "10", "cov": "spherical", "means": "1;2"},
         {"init": "given-means", "means": "1e400; x", "reg": "-0.5", "tol": "0", "😀": "?"},
     ],
-    "pages/2_EM_in_2-D.py": [
+    "pages/3_EM_in_2-D.py": [
         {"dataset": "blobs", "n": "99999999", "k": "abc", "seed": "-1", "step": "100000"},
         {"dataset": "iris", "cols": "petal_length,petal_length", "std": "maybe", "iter": "0"},
         {"dataset": "csv", "init": "given-means", "means": "0,0;1", "reg": "inf", "cov": ""},
     ],
-    "pages/3_k-means_vs_EM.py": [
+    "pages/4_k-means_vs_EM.py": [
         {"dataset": "nope", "k": "11", "sigma": "-1", "step": "x"},
         {"dataset": "stretched", "init": "bogus", "sigma": "1e-20", "seed": "1e99"},
     ],
-    "pages/4_Model_selection.py": [
+    "pages/5_Model_selection.py": [
         {"dataset": "penguins", "k": "0", "reg": "nan", "init": "given-means"},
         {"dataset": "blobs", "n": "-5", "cov": "weird", "seed": "٣٣"},
     ],
-    "pages/5_The_mixture_model.py": [
+    "pages/1_The_mixture_model.py": [
         {"spec": "0.5_0_0_1_1_2~x", "n": "0", "seed": "inf"},
         {"spec": "~" * 50, "n": "1e9"},
     ],

@@ -12,7 +12,7 @@ from ui.kit import run_store as store_module
 from ui.kit.run_store import RunSpec, RunStore, SharedRun
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-PAGE_2D = REPO_ROOT / "pages" / "2_EM_in_2-D.py"
+PAGE_2D = REPO_ROOT / "pages" / "3_EM_in_2-D.py"
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The page "k-means vs EM" (pages/3_k-means_vs_EM.py).
+"""The page "k-means vs EM" (pages/4_k-means_vs_EM.py).
 
 state (the declared session state and the page's choices), links (query string <-> view, pure),
 sidebar (data, start, EM's model; the link that fills them), runs (both runs in the kit's run
