@@ -19,8 +19,9 @@ from ui.rooms.store import RoomStore
 # fragment run, and its server CPU is almost all Streamlit's fixed cost of a run (the browser's
 # message with every widget's state, a script thread, the new-session, block, status and
 # finished messages): 7-9 ms on the 2-core test machine, against 0.02 ms for the store read
-# (SQLite; 0.2 ms with Redis) (issue #13). At POLL_S = 1, 200 followers cost about 1.5 cores at rest; a shorter interval
-# costs proportionally more, and only fewer runs per follower (a push) would cost less.
+# (SQLite; 0.2 ms with Redis) (issue #13). At POLL_S = 1, 200 followers cost about 1.5 cores
+# at rest; a shorter interval costs proportionally more, and only fewer runs per follower (a
+# push) would cost less.
 POLL_S = 1.0
 RECONNECT_GUARD_S = 3600.0  # see reconnect_guard
 ROOM_PAGE_IDS = {pages.EM_1D: "em_1d", pages.EM_2D: "em_2d", pages.COMPARE: "compare"}
