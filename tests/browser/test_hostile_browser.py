@@ -173,7 +173,8 @@ def test_a_csv_with_a_hostile_header_and_file_name_adds_no_link_or_image(browser
     titles = watch.page.locator(".plotly .g-xtitle, .plotly .g-ytitle").all_text_contents()
     assert any("Re-login" in title or "![]" in title for title in titles), titles
     # Step once: the names are drawn again with the new half-step.
-    watch.page.get_by_role("button", name="EM iteration", exact=True).click()
+    watch.page.get_by_role("button").filter(
+        has=watch.page.get_by_text("EM iteration", exact=True)).first.click()
     wait_for_rerun(watch.page)
     watch.settle()
     watch.assert_clean(f"{stepper.url_path} after a step")
