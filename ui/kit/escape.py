@@ -88,6 +88,9 @@ def _is_dropped(char: str) -> bool:
     return category == "Cf" and char not in _KEPT_FORMAT_CHARACTERS
 
 
+_SPACES = re.compile(" {2,}")
+
+
 def _shorten(text: str, max_chars: int, cut: bool) -> str:
     """At most ``max_chars`` characters, the last one "…" when anything was cut.
 
@@ -120,6 +123,10 @@ def untrusted_plain(text: object, *, max_chars: int = DEFAULT_MAX_CHARS,
     scan = max(max_chars * _SCAN_FACTOR, _SCAN_MINIMUM)
     cut = len(text) > scan
     text = text[:scan].replace("\r\n", "\n")
+    if text.isprintable():
+        # No control, format, surrogate, separator or line-break character anywhere (only the
+        # ASCII space): cleaning merges and trims spaces, as the loop below would, in C.
+        return _shorten(_SPACES.sub(" ", text).strip(" "), max_chars, cut)
     pieces: list[str] = []
     pending_space = False
     pending_breaks = 0
