@@ -1,5 +1,6 @@
 """The pure figure builders: colours, ellipses, 1-D densities, the log-likelihood chart."""
 
+import base64
 import json
 import math
 
@@ -361,8 +362,27 @@ def test_svg_chart_handles_a_single_value_and_escapes_nothing_unsafe():
     assert "<script" not in svg
 
 
-def test_spec_figure_encodes_arrays_exactly_as_plotly_does():
-    """SpecFigure's own encoder must write the JSON plotly.py's convert_to_base64 writes."""
+def _decoded(value):
+    """Nested dicts and lists with every typed-array spec {"dtype", "bdata"[, "shape"]} read
+    back into plain lists (what plotly.js sees)."""
+    if isinstance(value, dict) and "bdata" in value and "dtype" in value:
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        if "shape" in value:
+            array = array.reshape([int(n) for n in value["shape"].split(",")])
+        return array.tolist()
+    if isinstance(value, dict):
+        return {key: _decoded(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_decoded(item) for item in value]
+    if isinstance(value, np.ndarray):  # plotly.py leaves empty arrays unencoded
+        return value.tolist()
+    return value
+
+
+def test_spec_figure_encodes_arrays_as_plotly_does():
+    """SpecFigure's own encoder writes float and small-integer arrays exactly as plotly.py's
+    convert_to_base64 does, and every array (int64 and empty ones as plain lists) holds the
+    same values for plotly.js."""
     from _plotly_utils.utils import convert_to_base64
 
     X = _data_2d()
@@ -374,7 +394,12 @@ def test_spec_figure_encodes_arrays_exactly_as_plotly_does():
     reference = _reference_copy(figure.spec)
     convert_to_base64(reference)
     ours = figure.to_dict()
-    assert pio.to_json(ours, validate=False) == pio.to_json(reference, validate=False)
+    # The app's own traces (float32 and small integers): byte for byte.
+    assert (pio.to_json({"data": ours["data"][:-1], "layout": ours["layout"]}, validate=False)
+            == pio.to_json({"data": reference["data"][:-1], "layout": reference["layout"]},
+                           validate=False))
+    assert _decoded(ours) == _decoded(reference)
+    assert ours["data"][-1]["x"] == [0, 1, 2, 3] and ours["data"][-1]["y"] == []
     assert any(trace.get("customdata", {}).get("shape") for trace in ours["data"])
 
 

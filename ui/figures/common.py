@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
-from _plotly_utils.utils import to_typed_array_spec
 
 from ui.kit.escape import untrusted_plotly
 
@@ -301,10 +300,11 @@ _UNENCODED_KEYS = frozenset({"geojson", "layer", "layers", "range"})
 
 def _typed_array(array: np.ndarray):
     """A numpy array as plotly.js's typed-array spec {"dtype", "bdata"[, "shape"]}, as
-    plotly.py writes it; other dtypes (and empty arrays) go to plotly.py's own encoder."""
+    plotly.py writes it; other dtypes (int64, bool, text) and empty arrays as plain lists,
+    which plotly.js reads as well."""
     code = _TYPED_ARRAY_CODES.get(array.dtype.name)
     if code is None or array.size == 0:
-        return to_typed_array_spec(array)
+        return array.tolist()
     spec = {"dtype": code,
             "bdata": base64.b64encode(np.ascontiguousarray(array)).decode("ascii")}
     if array.ndim > 1:
