@@ -82,12 +82,3 @@ def test_column_names_with_markup_stay_text_everywhere():
     assert "<img" not in text and "<a " not in text
     assert "&lt;img" in text  # the name is shown, as text
 
-
-def test_a_two_row_csv_gets_its_problems_in_one_box():
-    """Issue #17 found 32 separate warning boxes for a 2-row CSV; repeated warnings are
-    gathered into one."""
-    at = _upload(b"x,y\n0,0\n1,1\n")
-    assert len(at.warning) == 1, [box.value for box in at.warning]
-    assert "About this grid" in at.warning[0].value and "2 points" in at.warning[0].value
-    # At most one more box: the error that no model could be fitted.
-    assert len(at.error) <= 1, [box.value for box in at.error]
