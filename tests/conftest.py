@@ -49,15 +49,19 @@ def run_app() -> Callable[..., AppTest]:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark everything under tests/browser as `browser` and run it last.
+    """Mark everything under tests/browser as `browser`; run them last in one process, first
+    with pytest-xdist's workers.
 
-    The marker lets `-m "not browser"` leave them out even if a test forgets its decorator; running
-    them last gives the fast unit and AppTest results first.
+    The marker lets `-m "not browser"` leave them out even if a test forgets its decorator. In one
+    process, running them last gives the fast unit and AppTest results first. With two workers
+    (pyproject's addopts) the browser files are the longest, so they start first and the many
+    short files fill the workers' time around them instead of leaving a long tail at the end.
     """
     for item in items:
         if BROWSER_TESTS in item.path.parents:
             item.add_marker(pytest.mark.browser)
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    browser_first = hasattr(config, "workerinput")  # set in xdist's worker processes
+    items.sort(key=lambda item: (item.get_closest_marker("browser") is None) == browser_first)
 
 
 # CI runs the property tests on a fixed set of examples, so a run is reproducible; developers'
