@@ -29,6 +29,8 @@ def open_offline(browser, path):
 
     context.route("**/*", refuse_network)
     page = context.new_page()
+    # Software rendering of every frame: slow while other tests share the machine's 2 cores.
+    page.set_default_timeout(120_000)
     page.on("request", lambda request: (urlparse(request.url).scheme not in ("file", "data")
                                         and attempted.append(request.url)))
     page.goto(path.as_uri())
@@ -86,7 +88,7 @@ def test_the_exported_run_renders_steps_and_plays_offline(browser, tmp_path):
 
     page.get_by_text("Play", exact=True).click()
     page.wait_for_function(f"document.querySelector('{CURRENT_VALUE}').textContent"
-                           " === 'half-step 4'", timeout=30_000)
+                           " === 'half-step 4'", timeout=120_000)
     page.get_by_text("Pause", exact=True).click()
 
     assert attempted == []

@@ -34,7 +34,7 @@ def test_the_mixture_model_page_works_from_its_url(browser, fresh_server):
     assert page.get_by_role("heading", name="The mixture model", level=1).is_visible()
     assert page.title() == "The mixture model"
     diagram = page.locator('[data-testid="stGraphVizChart"] svg')
-    diagram.first.wait_for(timeout=30_000)
+    diagram.first.wait_for(timeout=120_000)
     labels = diagram.first.locator("text").all_text_contents()
     assert {"xᵢ", "zᵢ", "π", "i = 1..N", "k = 1..K"} <= set(labels)
 
@@ -105,7 +105,7 @@ def test_the_page_passes_an_accessibility_audit_and_links_to_why_em_climbs(brows
     heading.wait_for(timeout=60_000)
     page.wait_for_function(
         "() => { const r = document.getElementById('why-em-climbs').getBoundingClientRect();"
-        " return r.top >= -5 && r.top < window.innerHeight; }", timeout=30_000)
+        " return r.top >= -5 && r.top < window.innerHeight; }", timeout=120_000)
     page.locator('[data-testid="stPlotlyChart"]').last.wait_for(timeout=60_000)
     # No formula sits in a scrolling box: they wrap.
     assert page.locator(".katex-display").count() == 0
