@@ -24,9 +24,9 @@ from devtools.browser import (
 from tests.browser.axe_audit import AuditResult, audit, wait_until_drawn
 from ui import pages
 
-# The mixture model page is long (eight sections, a dozen figures): on a loaded 2-core machine
-# its first view can take minutes.
-OPEN_TIMEOUT_MS = {pages.MIXTURE_MODEL.url_path: 240_000}
+# The mixture model page is long (eight sections, a dozen figures) and the autodiff page compiles
+# its seven tabs: on a loaded 2-core machine their first view can take minutes.
+OPEN_TIMEOUT_MS = {pages.MIXTURE_MODEL.url_path: 240_000, pages.AUTODIFF.url_path: 240_000}
 DRAW_TIMEOUT_MS = 120_000
 
 
