@@ -102,5 +102,19 @@ def test_the_2d_stepper_works_by_keyboard_alone(browser, fresh_server):
     assert float(probe.input_value()) == -7.5
     page.wait_for_function(
         "() => document.body.textContent.includes('The probe point (a black star) is at (-7.5, ')")
+    # Play by Enter; Pause (a button of its own, in Play's place: see ui/kit/stepping.py) by
+    # its shortcut, P; then the half-step holds.
+    tab_to(page, _button("Play"), backwards=True)
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => /Half-step ([2-9]|\\d\\d+):/.test(document.body.innerText)",
+                           timeout=30_000)
+    page.keyboard.press("p")
+    page.get_by_role("button").filter(has=page.get_by_text("Play", exact=True)).wait_for(
+        timeout=30_000)
+    page.wait_for_timeout(2_000)  # a tick already on its way may still land
+    stopped = _half_step(page)
+    page.wait_for_timeout(2_500)
+    assert _half_step(page) == stopped, "playback went on after Pause"
+
     # Everything was done without the mouse; nothing went wrong on the way.
     assert_no_exception(page)

@@ -18,7 +18,7 @@ STEP_BUTTONS = {"E-step": "step_button.main.e_step", "M-step": "step_button.main
                 "EM iteration": "step_button.main.iterate",
                 "Run to convergence": "step_button.main.converge",
                 "Back": "step_button.main.back", "Reset": "step_button.main.reset",
-                "Play": "play_button.main", "Pause": "play_button.main"}
+                "Play": "play_button.main.play", "Pause": "play_button.main.pause"}
 
 
 def open_page(script: str, query: dict[str, str] | None = None) -> AppTest:

@@ -14,7 +14,8 @@ from ui.compare.view import ACTIONS, button_key
 
 PAGE = "pages/4_k-means_vs_EM.py"
 KEY = "kmvem."
-PLAY = KEY + "play_button.both"
+PLAY = KEY + "play_button.both.play"
+PAUSE = KEY + "play_button.both.pause"
 
 
 def decode(value) -> np.ndarray:
@@ -233,9 +234,9 @@ def test_play_pause_and_speed(page):
     play = page.button(key=PLAY)
     assert play.label == "Play"
     play.click().run()
-    assert page.button(key=PLAY).label == "Pause"
+    assert page.button(key=PAUSE).label == "Pause"
     page.select_slider(key=KEY + "speed").set_value(4.0).run()
-    page.button(key=PLAY).click().run()
+    page.button(key=PAUSE).click().run()
     assert page.button(key=PLAY).label == "Play"
 
 

@@ -150,12 +150,12 @@ def test_play_pause_toggle_and_speed():
     app = open_page(PAGE)
     click(app, PAGE, "Play")
     assert app.session_state["em2d.playing"] is True
-    assert app.button(key="em2d.play_button.main").label == "Pause"
+    assert app.button(key="em2d.play_button.main.pause").label == "Pause"
     app.select_slider(key="em2d.speed").set_value(4.0).run()
     assert_clean(app)
     click(app, PAGE, "Pause")
     assert app.session_state["em2d.playing"] is False
-    assert app.button(key="em2d.play_button.main").label == "Play"
+    assert app.button(key="em2d.play_button.main.play").label == "Play"
 
 
 def test_component_colours_do_not_change_between_steps():

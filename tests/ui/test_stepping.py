@@ -57,13 +57,18 @@ def test_a_stepping_click_delivered_twice_moves_once(session, action, shown, exp
     assert session["page.position.em"] == expected
 
 
-def test_pause_delivered_twice_stays_paused(session):
+def test_pause_delivered_twice_stays_paused(session, monkeypatch):
+    # (A second delivery after the redraw reaches the Pause button's own callback: Play and
+    # Pause have two keys, checked in tests/pages/test_em_2d.py and test_compare.py.)
+    reruns = []
+    monkeypatch.setattr(stepping.st, "rerun", lambda scope: reruns.append(scope))
     state = SteppingState("page")
     state.playing = True
-    for _ in range(2):
+    for delivery in range(1, 3):
         stepping._on_play(state, False)  # the button read "Pause"
         assert state.playing is False
-        assert state.full_rerun is True  # the Play timer stops with a full run
+        assert reruns == ["app"] * delivery  # the Play timer stops with a whole-page run
+        assert state.full_rerun is False     # asked now, not left for the fragment
     for _ in range(2):
         stepping._on_play(state, True)
         assert state.playing is True

@@ -8,8 +8,11 @@ UI vocabulary's labels (``E-step``, ``M-step``, ``EM iteration``, ``Run to conve
 ``Back``, ``Reset``, ``Play``/``Pause``) and keyboard shortcuts.
 
 Every callback gets the positions the page showed when it drew the button and moves relative to
-them, and Play/Pause gets the state to set: a click then means the same thing however often it
-arrives (Streamlit was seen delivering a click twice when it landed together with a Play tick).
+them. While Play runs, Streamlit can deliver a click a second time, with a timer tick sent just
+after it; the callback then gets the arguments of the button as it was redrawn in between.
+Play and Pause are therefore two buttons (two keys) in the same place: a Pause delivered twice
+reaches the Pause button's callback, never the Play button that replaced it (with one key,
+measured under load: Pause came back as Play about 50 ms later, and playback went on).
 """
 
 from __future__ import annotations
@@ -64,7 +67,7 @@ class SteppingState(PageState):
     full_rerun = Field(bool, False)    # a fragment callback asks for a whole-page run
     history_slider = Field(int, 0)
     step_button = Family(bool, False)  # "<bar>.<action name>" -> the button's widget key
-    play_button = Family(bool, False)  # bar -> the Play/Pause button's widget key
+    play_button = Family(bool, False)  # "<bar>.play" / "<bar>.pause" -> the button's widget key
     # A computation cut into slices: track name -> the index it is heading for (-1: the end).
     pending = Family(object, None)
     computing = Field(bool, False)     # the slices continue by themselves (a click asked)
@@ -171,6 +174,17 @@ def _on_action(state: SteppingState, tracks: tuple[Track, ...], shown: Mapping[s
             state.pending[track.name] = -1
             state.computing = True
             request_full_rerun(state)
+    _rerun_page_if_asked(state)
+
+
+def _rerun_page_if_asked(state: SteppingState) -> None:
+    """End a callback inside the fragment: if it asked for a whole-page run, ask Streamlit now.
+
+    ``st.rerun`` in a callback turns the click's fragment run into one whole-page run, where
+    asking from the fragment's body ran the fragment first and then the page.
+    """
+    if state.take("full_rerun", False):
+        st.rerun(scope="app")
 
 
 def _on_stop(state: SteppingState, tracks: tuple[Track, ...]) -> None:
@@ -241,6 +255,12 @@ def _on_play(state: SteppingState, play: bool) -> None:
     state.playing = play
     # The Play timer belongs to the fragment's definition: only a whole-page run changes it.
     request_full_rerun(state)
+    _rerun_page_if_asked(state)
+
+
+def _on_speed(state: SteppingState) -> None:
+    request_full_rerun(state)
+    _rerun_page_if_asked(state)
 
 
 def _on_slider(state: SteppingState, name: str) -> None:
@@ -281,7 +301,8 @@ def step_bar(state: SteppingState, tracks: tuple[Track, ...], shown: Mapping[str
     if play:
         with slots[-1]:
             playing = state.playing
-            st.button("Pause" if playing else "Play", key=state.play_button.key(bar),
+            st.button("Pause" if playing else "Play",
+                      key=state.play_button.key(f"{bar}.{'pause' if playing else 'play'}"),
                       on_click=_on_play, args=(state, not playing),
                       disabled=not playing and not enabled(step_rules.ITERATION),
                       shortcut=SHORTCUTS["play"] if shortcuts else None,
@@ -291,7 +312,7 @@ def step_bar(state: SteppingState, tracks: tuple[Track, ...], shown: Mapping[str
             st.select_slider("Play speed", PLAY_SPEEDS, key=state.key("speed"),
                              persist_state="session", width=220,
                              format_func=lambda speed: f"{speed:g} half-steps/s",
-                             on_change=request_full_rerun, args=(state,))
+                             on_change=_on_speed, args=(state,))
 
 
 def _slots(count: int, columns: int | None) -> list:
