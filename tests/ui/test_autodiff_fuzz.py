@@ -195,3 +195,17 @@ def test_the_calculator_always_has_a_result_or_a_cause(a, b, operation, c, d):
 def test_to_latex_shows_anything_unexpected_as_text(hostile):
     assert not FORBIDDEN_LATEX.search(to_latex(hostile))
     assert "$" not in to_latex(hostile)
+
+
+def test_the_tangent_figures_range_stays_finite_for_values_near_the_largest_float():
+    # f = 1e308·x on [-1.5, 1.5]: max − min overflows to inf if computed directly.
+    grid = np.linspace(-1.5, 1.5, 7)
+    with np.errstate(over="ignore"):
+        curve = 1e308 * grid
+    low, high = figures.tangent_figure(grid, curve, 0.0, 0.0, (1e308, 1e308),
+                                       "1e308*x").layout.yaxis.range
+    assert np.isfinite([low, high]).all() and low < float(np.nanmin(curve[np.isfinite(curve)]))
+    assert high > 0
+    # A constant still gets a visible band around it.
+    flat = figures.tangent_figure(grid, np.full(7, 2.0), 0.0, 2.0, (0.0, 0.0), "2").layout
+    assert flat.yaxis.range == (1.9, 2.1)

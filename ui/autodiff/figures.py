@@ -8,6 +8,7 @@ formula get it through ``untrusted_plotly``.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 
 import numpy as np
@@ -70,12 +71,14 @@ def tangent_figure(grid: np.ndarray, values: np.ndarray, a: float, value: float,
     traces.append({"type": "scatter", "x": [a], "y": [value], "mode": "markers",
                    "name": "(a, f(a))", "marker": {"size": 14, "color": GRADIENT_COLOUR}})
     finite = values[np.isfinite(values)]
-    span = (finite.min(), finite.max()) if finite.size else (-1.0, 1.0)
-    pad = 0.1 * (span[1] - span[0] or 1.0)
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 1.0)
+    # Halves first: a typed f can reach ±1e308, where high - low overflows to inf.
+    pad = 0.2 * (high / 2 - low / 2) or 0.1
+    largest = sys.float_info.max
     what = "its tangent" if left == right else "its one-sided tangents"
     title = f"f(x) = {untrusted_plotly(formula)} and {what} at a = {number(a)}"
     layout = _layout(title, height=430, xaxis={"title": {"text": "x"}, "zeroline": True},
-                     yaxis={"title": {"text": "f(x)"}, "range": [span[0] - pad, span[1] + pad]})
+                     yaxis={"title": {"text": "f(x)"}, "range": [max(low - pad, -largest), min(high + pad, largest)]})
     return make_figure({"data": traces, "layout": layout})
 
 
